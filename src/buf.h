@@ -1,0 +1,47 @@
+/* buf.h: the one growable byte buffer used everywhere (cmark_strbuf style).
+ *
+ * A sectag_buf always holds a NUL-terminated byte string (ptr is never NULL
+ * once initialised), but its length is explicit: corpus text may contain NUL
+ * bytes, so never rely on strlen(ptr).
+ *
+ * Ownership: the buffer owns ptr. sectag_buf_detach() hands ptr to the caller
+ * (free it with free()) and leaves the buffer empty and reusable.
+ * Allocation failure aborts the process (out of memory is not recoverable in a
+ * command-line batch tool, and checking every append would hide the logic). */
+#ifndef SECTAG_BUF_H
+#define SECTAG_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct sectag_buf {
+  char *ptr;
+  size_t len;
+  size_t cap;
+} sectag_buf;
+
+#define SECTAG_BUF_INIT {NULL, 0, 0}
+
+void sectag_buf_init(sectag_buf *b);
+void sectag_buf_free(sectag_buf *b);
+void sectag_buf_clear(sectag_buf *b);            /* len = 0, keep memory */
+void sectag_buf_grow(sectag_buf *b, size_t extra); /* room for extra more bytes */
+void sectag_buf_put(sectag_buf *b, const void *data, size_t len);
+void sectag_buf_puts(sectag_buf *b, const char *s);
+void sectag_buf_putc(sectag_buf *b, int c);
+void sectag_buf_printf(sectag_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sectag_buf_vprintf(sectag_buf *b, const char *fmt, va_list ap);
+/* Returns the owned string (never NULL); the buffer is left empty. */
+char *sectag_buf_detach(sectag_buf *b);
+/* Returns a pointer that is valid until the next change to b (never NULL). */
+const char *sectag_buf_cstr(const sectag_buf *b);
+
+/* Helpers used across modules. xmalloc & co. abort on out of memory. */
+void *sectag_xmalloc(size_t n);
+void *sectag_xcalloc(size_t n, size_t size);
+void *sectag_xrealloc(void *p, size_t n);
+char *sectag_xstrdup(const char *s);
+char *sectag_xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,55 @@
+/* codebook.h: the parsed codebook (internal). Built by codebook.c from YAML,
+ * read by match.c (rules), render_tei.c (taxonomy) and stats (roll-ups).
+ *
+ * Ownership: the codebook owns every string and array below; free it all
+ * with sectag_codebook_free(). */
+#ifndef SECTAG_CODEBOOK_H
+#define SECTAG_CODEBOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sectag.h"
+
+typedef struct sectag_rule {
+  char *id;        /* explicit `id:`, or "CODE#N" (N = 1-based position of the
+                      pattern within its code's `patterns` list) */
+  char *pattern;   /* the PCRE2 pattern exactly as written in the YAML */
+  size_t code;     /* index into codebook->codes */
+  int partial;     /* `partial: true`: no token-boundary constraint */
+  unsigned long line, col; /* where the pattern's scalar starts in the file */
+} sectag_rule;
+
+typedef struct sectag_code {
+  char *id;          /* dotted id, e.g. "sec.war" */
+  char *label;       /* `label:`, or the id when absent */
+  char *definition;  /* NULL when absent */
+  char *include;     /* qualitative notes, NULL when absent */
+  char *exclude;
+  char *source;
+  sectag_polarity polarity; /* effective: own, else inherited, else neutral */
+  int polarity_set;         /* 1 if the code itself declares `polarity:` */
+  long parent;              /* index of the parent code, -1 for top level */
+  int depth;                /* 0 for top level */
+  char **examples;          /* `examples:` strings */
+  size_t nexamples;
+  char **counterexamples;
+  size_t ncounterexamples;
+  unsigned long line, col;  /* where the code's key is in the file */
+} sectag_code;
+
+struct sectag_codebook {
+  char *path;            /* as given to load, or the path passed to parse */
+  int version;           /* `sectag:` (must be 1) */
+  char *name;            /* `name:` (required) */
+  char *language;        /* `language:` or NULL */
+  char *description;     /* `description:` or NULL */
+  int strip_accents;     /* `accents: insensitive` (the default) */
+  int overlap_all;       /* `overlap: all`; default `longest` */
+  sectag_code *codes;    /* in file order */
+  size_t ncodes;
+  sectag_rule *rules;    /* in file order: code by code, pattern by pattern */
+  size_t nrules;
+};
+
+#endif
