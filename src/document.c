@@ -1,0 +1,248 @@
+/* document.c: reading a plain-text document into the document model, and the
+ * read-only accessors renderers use. Reading checks what would make offsets
+ * or XML output wrong later: invalid UTF-8, NUL bytes, absurd sizes. */
+#include "document.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "error.h"
+
+/* Builds the table of line starts (LF, CRLF and CR all end a line). */
+static void S_index_lines(sectag_doc *doc) {
+  size_t cap = 64, n = 0;
+  size_t *lines = sectag_xmalloc(cap * sizeof *lines);
+  lines[n++] = 0;
+  const char *t = doc->text;
+  for (size_t i = 0; i < doc->len; i++) {
+    char c = t[i];
+    if (c != '\n' && c != '\r') continue;
+    if (c == '\r' && i + 1 < doc->len && t[i + 1] == '\n') i++;
+    if (n == cap) {
+      cap *= 2;
+      lines = sectag_xrealloc(lines, cap * sizeof *lines);
+    }
+    lines[n++] = i + 1;
+  }
+  doc->lines = lines;
+  doc->nlines = n;
+}
+
+void sectag_doc_line_col(const sectag_doc *doc, size_t off, unsigned long *line,
+                         unsigned long *col) {
+  size_t lo = 0, hi = doc->nlines; /* find the last line start <= off */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->lines[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  if (line) *line = (unsigned long)lo + 1;
+  if (col) *col = (unsigned long)(off - doc->lines[lo]) + 1;
+}
+
+/* Describes why the bytes at s[0..n) do not start a valid UTF-8 sequence. */
+static const char *S_utf8_problem(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  if (c >= 0x80 && c < 0xC0) return "a continuation byte without a lead byte";
+  if (c == 0xC0 || c == 0xC1) return "an overlong encoding";
+  if (c >= 0xF5) return "a byte that never occurs in UTF-8";
+  size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  for (size_t i = 1; i < need; i++)
+    if (i >= n || (s[i] & 0xC0) != 0x80) return "a truncated multi-byte sequence";
+  if (c == 0xE0 && s[1] < 0xA0) return "an overlong encoding";
+  if (c == 0xF0 && s[1] < 0x90) return "an overlong encoding";
+  if (c == 0xED && s[1] >= 0xA0) return "a UTF-16 surrogate";
+  if (c == 0xF4 && s[1] >= 0x90) return "a code point above U+10FFFF";
+  return "an invalid sequence";
+}
+
+/* Checks UTF-8 and NUL bytes; returns 0 or -1 with err set. */
+static int S_validate(sectag_doc *doc, sectag_error *err) {
+  const unsigned char *t = (const unsigned char *)doc->text;
+  size_t i = doc->body, n = doc->len;
+  const char *shown = doc->path ? doc->path : doc->doc_id;
+  while (i < n) {
+    unsigned char c = t[i];
+    if (c >= 0x01 && c < 0x80) {
+      i++;
+      continue;
+    }
+    unsigned long line, col;
+    if (c == 0) {
+      sectag_doc_line_col(doc, i, &line, &col);
+      sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
+                       "NUL byte at byte offset %zu: this is not a UTF-8 text file; if it is "
+                       "UTF-16, convert it with `iconv -f UTF-16 -t UTF-8`",
+                       i);
+      return -1;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate(t + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k < 0) {
+      sectag_doc_line_col(doc, i, &line, &col);
+      sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
+                       "invalid UTF-8 at byte offset %zu (byte 0x%02X: %s); if the file is "
+                       "Latin-1 or Windows-1252, convert it with `iconv -f WINDOWS-1252 -t "
+                       "UTF-8 FILE > FILE.utf8`",
+                       i, c, S_utf8_problem(t + i, n - i));
+      return -1;
+    }
+    i += (size_t)k;
+  }
+  return 0;
+}
+
+sectag_doc *sectag_doc_from_bytes(const char *bytes, size_t len, const char *doc_id,
+                                  const char *path, sectag_error *err) {
+  if (len > SECTAG_MAX_DOC_BYTES) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, path ? path : doc_id, 0, 0,
+                     "document is %zu bytes, over the limit of %zu bytes for one document; "
+                     "split it into smaller files",
+                     len, SECTAG_MAX_DOC_BYTES);
+    return NULL;
+  }
+  sectag_doc *doc = sectag_xcalloc(1, sizeof *doc);
+  doc->doc_id = sectag_xstrdup(doc_id ? doc_id : "");
+  doc->path = path ? sectag_xstrdup(path) : NULL;
+  doc->text = sectag_xstrndup(bytes, len);
+  doc->len = len;
+  if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) doc->body = 3;
+  S_index_lines(doc);
+  if (S_validate(doc, err) != 0) {
+    sectag_doc_free(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *err) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "not a regular file");
+    close(fd);
+    return NULL;
+  }
+  if ((unsigned long long)st.st_size > SECTAG_MAX_DOC_BYTES) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,
+                     "file is %lld bytes, over the limit of %zu bytes for one document; "
+                     "split it into smaller files (for example with `split -C 100M`)",
+                     (long long)st.st_size, SECTAG_MAX_DOC_BYTES);
+    close(fd);
+    return NULL;
+  }
+  size_t cap = (size_t)st.st_size, len = 0;
+  char *data = sectag_xmalloc(cap + 1);
+  for (;;) {
+    if (len == cap) { /* the file grew while we read it */
+      if (cap >= SECTAG_MAX_DOC_BYTES) break;
+      cap = cap * 2 + 4096;
+      data = sectag_xrealloc(data, cap + 1);
+    }
+    ssize_t r = read(fd, data + len, cap - len);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot read: %s", strerror(errno));
+      free(data);
+      close(fd);
+      return NULL;
+    }
+    if (r == 0) break;
+    len += (size_t)r;
+  }
+  close(fd);
+  sectag_doc *doc = sectag_doc_from_bytes(data, len, doc_id, path, err);
+  free(data);
+  return doc;
+}
+
+void sectag_doc_free(sectag_doc *doc) {
+  if (!doc) return;
+  free(doc->doc_id);
+  free(doc->path);
+  free(doc->text);
+  free(doc->lines);
+  free(doc->shadow);
+  free(doc->map);
+  free(doc->tokens);
+  free(doc->sentences);
+  free(doc->paragraphs);
+  free(doc->bound);
+  free(doc->matches);
+  for (size_t i = 0; i < doc->nwarnings; i++) sectag_error_clear(&doc->warnings[i]);
+  free(doc->warnings);
+  free(doc);
+}
+
+void sectag_doc_warn(sectag_doc *doc, size_t off, const char *fmt, ...) {
+  sectag_buf b = SECTAG_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  sectag_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  doc->warnings = sectag_xrealloc(doc->warnings, (doc->nwarnings + 1) * sizeof *doc->warnings);
+  sectag_error *w = &doc->warnings[doc->nwarnings++];
+  unsigned long line = 0, col = 0;
+  if (off != (size_t)-1) sectag_doc_line_col(doc, off, &line, &col);
+  w->code = SECTAG_WARNING;
+  w->message = sectag_buf_detach(&b);
+  w->path = sectag_xstrdup(doc->path ? doc->path : doc->doc_id);
+  w->line = line;
+  w->col = col;
+  w->detail = NULL;
+}
+
+size_t sectag_doc_orig_offset(const sectag_doc *doc, size_t s) {
+  if (!doc->map) return s;
+  if (s > doc->shadow_len) s = doc->shadow_len;
+  return doc->map[s];
+}
+
+size_t sectag_doc_orig_end(const sectag_doc *doc, size_t e) {
+  if (!doc->map) return e;
+  if (e >= doc->shadow_len) return doc->map[doc->shadow_len];
+  if (e == 0) return doc->map[0];
+  /* e falls inside one original character when the byte before it comes from
+   * the same character: move on to where the next character starts. */
+  while (e < doc->shadow_len && doc->map[e] == doc->map[e - 1]) e++;
+  return doc->map[e];
+}
+
+size_t sectag_doc_warning_count(const sectag_doc *doc) { return doc->nwarnings; }
+const sectag_error *sectag_doc_warning(const sectag_doc *doc, size_t i) {
+  return i < doc->nwarnings ? &doc->warnings[i] : NULL;
+}
+const char *sectag_doc_id(const sectag_doc *doc) { return doc->doc_id; }
+const char *sectag_doc_path(const sectag_doc *doc) { return doc->path; }
+const char *sectag_doc_text(const sectag_doc *doc, size_t *len) {
+  if (len) *len = doc->len;
+  return doc->text;
+}
+const char *sectag_doc_shadow(const sectag_doc *doc, size_t *len) {
+  if (len) *len = doc->shadow_len;
+  return doc->shadow ? doc->shadow : "";
+}
+size_t sectag_doc_token_count(const sectag_doc *doc) { return doc->ntokens; }
+const sectag_token *sectag_doc_tokens(const sectag_doc *doc) { return doc->tokens; }
+size_t sectag_doc_word_count(const sectag_doc *doc) { return doc->nwords; }
+size_t sectag_doc_sentence_count(const sectag_doc *doc) { return doc->nsentences; }
+const sectag_span *sectag_doc_sentences(const sectag_doc *doc) { return doc->sentences; }
+size_t sectag_doc_paragraph_count(const sectag_doc *doc) { return doc->nparagraphs; }
+const sectag_span *sectag_doc_paragraphs(const sectag_doc *doc) { return doc->paragraphs; }
+size_t sectag_doc_match_count(const sectag_doc *doc) { return doc->nmatches; }
+const sectag_match *sectag_doc_matches(const sectag_doc *doc) { return doc->matches; }

@@ -1,0 +1,467 @@
+/* tokenize.c: segmentation and normalization (utf8proc).
+ *
+ * One pass over the original bytes builds, side by side:
+ *  - the shadow text rules are matched against: NFC, case-folded, marks
+ *    stripped when accent-insensitive (ñ kept), default-ignorable code points
+ *    dropped, every white-space run as one space;
+ *  - map[]: for every shadow byte, the original offset of the character it
+ *    came from, so a shadow match maps back to exact original bytes;
+ *  - tokens (words and punctuation) with original and shadow offsets;
+ *  - sentences and paragraphs, as token ranges.
+ *
+ * Normalization works one "cluster" at a time (a base character and the
+ * combining marks after it), which is the unit NFC composes within, and which
+ * keeps map[] exact: no shadow byte ever mixes two original characters. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "document.h"
+
+/* ------------------------------------------------------------ classes */
+
+static int S_is_space(utf8proc_int32_t c) {
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+      c == 0x85)
+    return 1;
+  if (c < 0x80) return 0;
+  utf8proc_category_t cat = utf8proc_category(c);
+  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+         cat == UTF8PROC_CATEGORY_ZP;
+}
+
+static int S_is_mark(utf8proc_int32_t c) {
+  if (c < 0x300) return 0;
+  utf8proc_category_t cat = utf8proc_category(c);
+  return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+         cat == UTF8PROC_CATEGORY_ME;
+}
+
+static int S_is_format(utf8proc_int32_t c) {
+  return c >= 0x80 && utf8proc_category(c) == UTF8PROC_CATEGORY_CF;
+}
+
+static int S_is_word(utf8proc_int32_t c) {
+  if (c < 0x80)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  switch (utf8proc_category(c)) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LL:
+  case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME:
+  case UTF8PROC_CATEGORY_ND:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static int S_is_digit(utf8proc_int32_t c) {
+  if (c < 0x80) return c >= '0' && c <= '9';
+  return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+}
+
+static int S_is_letter(utf8proc_int32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  utf8proc_category_t cat = utf8proc_category(c);
+  return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Apostrophes and hyphens that join two word characters into one token. */
+static int S_is_joiner(utf8proc_int32_t c) {
+  return c == '\'' || c == 0x2019 || c == 0x02BC || c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+static int S_is_terminal(utf8proc_int32_t c) {
+  return c == '.' || c == '!' || c == '?' || c == 0x2026 /* … */ || c == 0x203C ||
+         c == 0x2047 || c == 0x2048 || c == 0x2049 || c == 0x3002 || c == 0xFF01 ||
+         c == 0xFF1F;
+}
+
+static int S_is_closing(utf8proc_int32_t c) {
+  return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == 0x201D ||
+         c == 0x2019 || c == 0x00BB || c == 0x203A;
+}
+
+/* ------------------------------------------------------------ normalize */
+
+void sectag_normalize(const char *s, size_t len, int casefold, int strip_accents,
+                      sectag_buf *out) {
+  utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_IGNORE;
+  if (casefold) opt |= UTF8PROC_CASEFOLD;
+  utf8proc_int32_t small[64];
+  utf8proc_int32_t *cps = small;
+  utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+                                          cps, 64, opt);
+  if (n > 64) {
+    cps = sectag_xmalloc((size_t)n * sizeof *cps);
+    n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, cps, n, opt);
+  }
+  if (n < 0) { /* invalid UTF-8 cannot reach here (readers validate); copy */
+    sectag_buf_put(out, s, len);
+    if (cps != small) free(cps);
+    return;
+  }
+  if (strip_accents) {
+    utf8proc_ssize_t w = 0;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+      utf8proc_int32_t c = cps[i];
+      /* ñ is a letter of its own in Spanish: keep the tilde on n. */
+      if (c == 0x0303 && w > 0 && (cps[w - 1] == 'n' || cps[w - 1] == 'N')) {
+        cps[w++] = c;
+        continue;
+      }
+      if (S_is_mark(c)) continue;
+      cps[w++] = c;
+    }
+    n = w;
+  }
+  /* Canonical composition, then UTF-8 encoding into the same buffer (UTF-8
+   * never needs more than 4 bytes per code point, which is what we have). */
+  utf8proc_ssize_t k = utf8proc_reencode(cps, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  if (k > 0) sectag_buf_put(out, cps, (size_t)k);
+  if (cps != small) free(cps);
+}
+
+/* ------------------------------------------------------------ the pass */
+
+typedef struct {
+  sectag_doc *doc;
+  const unsigned char *t;
+  size_t len;
+  sectag_buf shadow;
+  uint32_t *map;
+  size_t mapcap;
+  int last_space; /* the shadow ends with a collapsed white-space run */
+  /* growing arrays */
+  size_t tokcap, sentcap, paracap;
+  /* sentence state */
+  size_t sent_first;  /* first token of the open sentence */
+  size_t para_first;  /* first sentence of the open paragraph */
+  int pending_end;    /* a terminal mark was seen; break before next token */
+  int pending_soft;   /* that mark was ? ! or …: a lower-case word continues */
+} S_state;
+
+static utf8proc_int32_t S_decode(const S_state *st, size_t pos, size_t *k) {
+  if (pos >= st->len) {
+    *k = 0;
+    return -1;
+  }
+  unsigned char c = st->t[pos];
+  if (c < 0x80) {
+    *k = 1;
+    return c;
+  }
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t n = utf8proc_iterate(st->t + pos, (utf8proc_ssize_t)(st->len - pos), &cp);
+  if (n <= 0) { /* cannot happen on validated input; step one byte */
+    *k = 1;
+    return 0xFFFD;
+  }
+  *k = (size_t)n;
+  return cp;
+}
+
+static void S_map_to(S_state *st, size_t from, size_t orig) {
+  size_t need = st->shadow.len + 1;
+  if (need > st->mapcap) {
+    size_t cap = st->mapcap ? st->mapcap : 256;
+    while (cap < need) cap *= 2;
+    st->map = sectag_xrealloc(st->map, cap * sizeof *st->map);
+    st->mapcap = cap;
+  }
+  for (size_t i = from; i < st->shadow.len; i++) st->map[i] = (uint32_t)orig;
+}
+
+static void S_emit_space(S_state *st, size_t orig) {
+  if (st->last_space) return;
+  size_t from = st->shadow.len;
+  sectag_buf_putc(&st->shadow, ' ');
+  S_map_to(st, from, orig);
+  st->last_space = 1;
+}
+
+/* Emits the cluster starting at pos (a character and its combining marks)
+ * and returns where it ends. */
+static size_t S_emit_cluster(S_state *st, size_t pos) {
+  size_t k;
+  utf8proc_int32_t c = S_decode(st, pos, &k);
+  size_t end = pos + k;
+  size_t from = st->shadow.len;
+  /* fast path: ASCII not followed by a combining mark */
+  if (c < 0x80 && (end >= st->len || st->t[end] < 0x80)) {
+    sectag_buf_putc(&st->shadow, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+  } else {
+    for (;;) {
+      size_t k2;
+      utf8proc_int32_t m = S_decode(st, end, &k2);
+      if (k2 == 0 || !S_is_mark(m)) break;
+      end += k2;
+    }
+    sectag_normalize((const char *)st->t + pos, end - pos, 1, st->doc->strip_accents,
+                     &st->shadow);
+  }
+  S_map_to(st, from, pos);
+  st->last_space = 0;
+  return end;
+}
+
+static sectag_token *S_push_token(S_state *st) {
+  sectag_doc *d = st->doc;
+  if (d->ntokens == st->tokcap) {
+    st->tokcap = st->tokcap ? st->tokcap * 2 : 256;
+    d->tokens = sectag_xrealloc(d->tokens, st->tokcap * sizeof *d->tokens);
+  }
+  sectag_token *tok = &d->tokens[d->ntokens++];
+  memset(tok, 0, sizeof *tok);
+  return tok;
+}
+
+static void S_close_sentence(S_state *st) {
+  sectag_doc *d = st->doc;
+  if (st->sent_first >= d->ntokens) return;
+  if (d->nsentences == st->sentcap) {
+    st->sentcap = st->sentcap ? st->sentcap * 2 : 64;
+    d->sentences = sectag_xrealloc(d->sentences, st->sentcap * sizeof *d->sentences);
+  }
+  sectag_span *s = &d->sentences[d->nsentences];
+  s->first = st->sent_first;
+  s->last = d->ntokens;
+  s->start = d->tokens[s->first].start;
+  s->end = d->tokens[s->last - 1].end;
+  for (size_t i = s->first; i < s->last; i++) d->tokens[i].sentence = (uint32_t)d->nsentences;
+  d->nsentences++;
+  st->sent_first = d->ntokens;
+  st->pending_end = st->pending_soft = 0;
+}
+
+static void S_close_paragraph(S_state *st) {
+  sectag_doc *d = st->doc;
+  S_close_sentence(st);
+  if (st->para_first >= d->nsentences) return;
+  if (d->nparagraphs == st->paracap) {
+    st->paracap = st->paracap ? st->paracap * 2 : 32;
+    d->paragraphs = sectag_xrealloc(d->paragraphs, st->paracap * sizeof *d->paragraphs);
+  }
+  sectag_span *p = &d->paragraphs[d->nparagraphs++];
+  p->first = st->para_first;
+  p->last = d->nsentences;
+  p->start = d->sentences[p->first].start;
+  p->end = d->sentences[p->last - 1].end;
+  st->para_first = d->nsentences;
+}
+
+/* Abbreviations whose final period does not end a sentence (compared with
+ * the token's shadow form, so case and accents do not matter). */
+static const char *const S_abbrevs[] = {
+    /* es */ "sr", "sra", "srta", "sres", "sras", "dr", "dra", "lic", "licda", "gral", "ing",
+    "arq", "mtro", "mtra", "prof", "profa", "ud", "uds", "vd", "lcdo", "lcda", "dip", "sen",
+    "gob", "cmdte", "cap", "pag", "pág", "num", "núm", "art", "av", "depto", "admon", "edo",
+    "cía", "cia", "ee.uu", "ss", "cd",
+    /* en */ "mr", "mrs", "ms", "jr", "st", "gen", "gov", "rep", "rev", "hon", "lt", "sgt",
+    "capt", "col", "adm", "cmdr", "vs", "dept", "mt", "ft", "u.s", "u.k", "u.n", "a.m", "p.m",
+    "e.g", "i.e", NULL};
+
+static int S_is_abbrev(const char *s, size_t n) {
+  for (const char *const *a = S_abbrevs; *a; a++)
+    if (strlen(*a) == n && memcmp(*a, s, n) == 0) return 1;
+  return 0;
+}
+
+/* At pos, a dotted abbreviation such as EE.UU. or U.S.A.: two or more groups
+ * of 1-3 letters each followed by '.', not followed by a word character.
+ * Returns its end, or 0. */
+static size_t S_dotted_abbrev(const S_state *st, size_t pos) {
+  size_t p = pos, groups = 0;
+  for (;;) {
+    size_t letters = 0, k;
+    utf8proc_int32_t c;
+    while ((c = S_decode(st, p, &k)), k && S_is_letter(c)) {
+      letters++;
+      p += k;
+    }
+    if (letters == 0 || letters > 3) break;
+    c = S_decode(st, p, &k);
+    if (k == 0 || c != '.') break;
+    p += k;
+    groups++;
+    c = S_decode(st, p, &k);
+    if (k == 0 || !S_is_letter(c)) break;
+  }
+  if (groups < 2) return 0;
+  size_t k;
+  utf8proc_int32_t c = S_decode(st, p, &k);
+  if (k && S_is_word(c)) return 0;
+  return p;
+}
+
+/* Scans a word token from pos; returns its end, emitting its shadow. */
+static size_t S_word(S_state *st, size_t pos) {
+  size_t dotted = S_dotted_abbrev(st, pos);
+  if (dotted) {
+    size_t p = pos;
+    while (p < dotted) p = S_emit_cluster(st, p);
+    return dotted;
+  }
+  size_t p = pos;
+  utf8proc_int32_t prev = -1;
+  for (;;) {
+    size_t k;
+    utf8proc_int32_t c = S_decode(st, p, &k);
+    if (k == 0) break;
+    if (S_is_word(c)) {
+      prev = c;
+      p = S_emit_cluster(st, p);
+      continue;
+    }
+    /* a joiner, number separator or format character continues the word
+     * only when a word character follows it */
+    size_t k2;
+    utf8proc_int32_t next = S_decode(st, p + k, &k2);
+    int joins = 0;
+    if (k2 && S_is_word(next)) {
+      if (S_is_joiner(c) || S_is_format(c))
+        joins = 1;
+      else if ((c == '.' || c == ',') && S_is_digit(prev) && S_is_digit(next))
+        joins = 1;
+    }
+    if (!joins) break;
+    p = S_emit_cluster(st, p); /* format characters emit nothing (IGNORE) */
+  }
+  return p;
+}
+
+void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
+  if (doc->tokenized && doc->strip_accents == strip_accents) return;
+  /* reset anything from an earlier pass */
+  free(doc->shadow);
+  free(doc->map);
+  free(doc->tokens);
+  free(doc->sentences);
+  free(doc->paragraphs);
+  free(doc->bound);
+  doc->shadow = NULL;
+  doc->map = NULL;
+  doc->tokens = NULL;
+  doc->sentences = doc->paragraphs = NULL;
+  doc->bound = NULL;
+  doc->ntokens = doc->nwords = doc->nsentences = doc->nparagraphs = 0;
+  doc->strip_accents = strip_accents;
+
+  S_state st;
+  memset(&st, 0, sizeof st);
+  st.doc = doc;
+  st.t = (const unsigned char *)doc->text;
+  st.len = doc->len;
+  sectag_buf_init(&st.shadow);
+
+  size_t pos = doc->body;
+  while (pos < st.len) {
+    size_t k;
+    utf8proc_int32_t c = S_decode(&st, pos, &k);
+
+    /* white space (and stray format characters): one shadow space */
+    if (S_is_space(c) || S_is_format(c)) {
+      size_t p = pos;
+      int breaks = 0;
+      for (;;) {
+        size_t k2;
+        utf8proc_int32_t d = S_decode(&st, p, &k2);
+        if (k2 == 0 || !(S_is_space(d) || S_is_format(d))) break;
+        if (d == '\n' || d == 0x85 || d == 0x2028 || d == 0x2029)
+          breaks++;
+        else if (d == '\r' && !(p + 1 < st.len && st.t[p + 1] == '\n'))
+          breaks++;
+        p += k2;
+      }
+      S_emit_space(&st, pos);
+      if (breaks >= 2) S_close_paragraph(&st);
+      pos = p;
+      continue;
+    }
+
+    /* a token */
+    size_t nstart = st.shadow.len, end;
+    sectag_token_kind kind;
+    if (S_is_word(c)) {
+      kind = SECTAG_TOKEN_WORD;
+      end = S_word(&st, pos);
+      /* a known abbreviation keeps its period */
+      size_t k2;
+      if (end < st.len && st.t[end] == '.' && st.t[end - 1] != '.' &&
+          S_is_abbrev(st.shadow.ptr + nstart, st.shadow.len - nstart)) {
+        end = S_emit_cluster(&st, end);
+      } else if (end < st.len && st.t[end] == '.' && end - pos <= 4) {
+        /* a single letter followed by a period is an initial (J. Smith) */
+        S_decode(&st, pos, &k2);
+        if (pos + k2 == end && S_is_letter(c)) end = S_emit_cluster(&st, end);
+      }
+    } else {
+      kind = SECTAG_TOKEN_PUNCT;
+      end = S_emit_cluster(&st, pos);
+      /* a run of the same ASCII mark is one token: ... -- !! */
+      while (c < 0x80 && end < st.len && st.t[end] == (unsigned char)c) end++;
+      if (end > pos + 1 && c < 0x80) {
+        size_t from = st.shadow.len;
+        sectag_buf_put(&st.shadow, st.t + pos + 1, end - pos - 1);
+        S_map_to(&st, from, pos + 1); /* refined below */
+        for (size_t i = 0; i < end - pos - 1; i++) st.map[from + i] = (uint32_t)(pos + 1 + i);
+      }
+    }
+
+    /* sentence boundaries decided by the previous terminal mark */
+    sectag_doc *d = doc;
+    int adjacent = d->ntokens > st.sent_first && d->tokens[d->ntokens - 1].end == pos;
+    if (st.pending_end) {
+      int keep = 0;
+      if (adjacent && kind == SECTAG_TOKEN_PUNCT && (S_is_closing(c) || S_is_terminal(c)))
+        keep = 1; /* closing quote, bracket or another mark: same sentence */
+      else if (adjacent && kind == SECTAG_TOKEN_WORD)
+        keep = 1; /* "www.gob.mx", "fin.Luego": no space, no break */
+      else if (st.pending_soft && kind == SECTAG_TOKEN_WORD) {
+        if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL) keep = 1; /* ¿verdad? dijo */
+      }
+      if (!keep) S_close_sentence(&st);
+      else if (!(adjacent && kind == SECTAG_TOKEN_PUNCT))
+        st.pending_end = st.pending_soft = 0;
+    }
+
+    sectag_token *tok = S_push_token(&st);
+    tok->start = pos;
+    tok->end = end;
+    tok->nstart = nstart;
+    tok->nend = st.shadow.len;
+    tok->kind = kind;
+    if (kind == SECTAG_TOKEN_WORD) d->nwords++;
+
+    /* ? ! … (and "...") followed by a lower-case word do not end the
+     * sentence: "¿verdad? dijo", "y… bueno". A single period always does. */
+    if (kind == SECTAG_TOKEN_PUNCT && S_is_terminal(c)) {
+      st.pending_end = 1;
+      st.pending_soft = c != '.' || end - pos >= 3;
+    }
+    pos = end;
+  }
+  S_close_paragraph(&st);
+
+  /* finish the map: one entry past the end */
+  S_map_to(&st, st.shadow.len, st.len);
+  st.map[st.shadow.len] = (uint32_t)st.len;
+  doc->shadow_len = st.shadow.len;
+  doc->shadow = sectag_buf_detach(&st.shadow);
+  doc->map = st.map;
+  doc->bound = sectag_xcalloc(doc->shadow_len + 1, 1);
+  for (size_t i = 0; i < doc->ntokens; i++) {
+    doc->bound[doc->tokens[i].nstart] |= SECTAG_BOUND_START;
+    doc->bound[doc->tokens[i].nend] |= SECTAG_BOUND_END;
+  }
+  doc->tokenized = 1;
+}

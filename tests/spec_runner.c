@@ -1,0 +1,239 @@
+/* spec_runner.c: runs spec-style example files against the library (the
+ * cmark spec.txt / jq.test habit). An example is
+ *
+ *   ```` MODE: title
+ *   section
+ *   .
+ *   section
+ *   ````
+ *
+ * MODE is one of
+ *   tokens   input . expected   one line per sentence: "pN sN: tok | tok | ..."
+ *   offsets  input . expected   one line per token: "START-END NSTART-NEND KIND «orig» «shadow»"
+ *   shadow   input . expected   the shadow text between | |
+ *   match    codebook . input . expected   one line per match:
+ *            "CODE RULE START-END «original»", or "error: MESSAGE" lines
+ * tokens/offsets/shadow accept "accents=sensitive" after the title, in [ ].
+ * In inputs, → is a tab, <CR> a carriage return, <BOM> a byte-order mark and
+ * <U+XXXX> any code point. In outputs, a line break is shown as \n, a
+ * carriage return as \r. Lines outside examples are prose. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "codebook.h"
+#include "document.h"
+#include "harness.h"
+#include "sectag.h"
+
+static void S_put_utf8(sectag_buf *b, unsigned long cp) {
+  char u[4];
+  if (cp < 0x80) {
+    sectag_buf_putc(b, (int)cp);
+  } else if (cp < 0x800) {
+    u[0] = (char)(0xC0 | (cp >> 6));
+    u[1] = (char)(0x80 | (cp & 0x3F));
+    sectag_buf_put(b, u, 2);
+  } else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12));
+    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
+    sectag_buf_put(b, u, 3);
+  } else {
+    u[0] = (char)(0xF0 | (cp >> 18));
+    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
+    sectag_buf_put(b, u, 4);
+  }
+}
+
+/* Expands the escapes of an input section. */
+static void S_unescape(const char *s, size_t n, sectag_buf *out) {
+  for (size_t i = 0; i < n;) {
+    if (n - i >= 3 && memcmp(s + i, "\xE2\x86\x92", 3) == 0) { /* → */
+      sectag_buf_putc(out, '\t');
+      i += 3;
+    } else if (n - i >= 4 && memcmp(s + i, "<CR>", 4) == 0) {
+      sectag_buf_putc(out, '\r');
+      i += 4;
+    } else if (n - i >= 5 && memcmp(s + i, "<BOM>", 5) == 0) {
+      sectag_buf_puts(out, "\xEF\xBB\xBF");
+      i += 5;
+    } else if (n - i >= 8 && memcmp(s + i, "<U+", 3) == 0 && memchr(s + i, '>', n - i)) {
+      char *end;
+      unsigned long cp = strtoul(s + i + 3, &end, 16);
+      S_put_utf8(out, cp);
+      i = (size_t)(end - s) + 1;
+    } else {
+      sectag_buf_putc(out, s[i++]);
+    }
+  }
+}
+
+static void S_show(sectag_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\n')
+      sectag_buf_puts(b, "\\n");
+    else if (s[i] == '\r')
+      sectag_buf_puts(b, "\\r");
+    else if (s[i] == '\t')
+      sectag_buf_puts(b, "\\t");
+    else
+      sectag_buf_putc(b, s[i]);
+  }
+}
+
+static void S_dump_tokens(const sectag_doc *d, sectag_buf *out) {
+  size_t np = sectag_doc_paragraph_count(d);
+  const sectag_span *ps = sectag_doc_paragraphs(d), *ss = sectag_doc_sentences(d);
+  const sectag_token *tk = sectag_doc_tokens(d);
+  for (size_t p = 0; p < np; p++)
+    for (size_t s = ps[p].first; s < ps[p].last; s++) {
+      sectag_buf_printf(out, "p%zu s%zu:", p + 1, s + 1);
+      for (size_t t = ss[s].first; t < ss[s].last; t++) {
+        sectag_buf_puts(out, t == ss[s].first ? " " : " | ");
+        S_show(out, d->text + tk[t].start, tk[t].end - tk[t].start);
+      }
+      sectag_buf_putc(out, '\n');
+    }
+}
+
+static void S_dump_offsets(const sectag_doc *d, sectag_buf *out) {
+  const sectag_token *tk = sectag_doc_tokens(d);
+  for (size_t t = 0; t < sectag_doc_token_count(d); t++) {
+    sectag_buf_printf(out, "%zu-%zu %zu-%zu %s «", tk[t].start, tk[t].end, tk[t].nstart,
+                      tk[t].nend, tk[t].kind == SECTAG_TOKEN_WORD ? "word" : "punct");
+    S_show(out, d->text + tk[t].start, tk[t].end - tk[t].start);
+    sectag_buf_puts(out, "» «");
+    S_show(out, d->shadow + tk[t].nstart, tk[t].nend - tk[t].nstart);
+    sectag_buf_puts(out, "»\n");
+  }
+}
+
+static void S_run_match(const char *yaml, size_t ylen, const char *text, size_t tlen,
+                        sectag_buf *out) {
+  sectag_error err = SECTAG_ERROR_INIT;
+  sectag_codebook *cb = sectag_codebook_parse(yaml, ylen, "codebook.yaml", &err);
+  sectag_matcher *m = cb ? sectag_matcher_new(cb, &err) : NULL;
+  sectag_doc *d = m ? sectag_doc_from_bytes(text, tlen, "doc", "doc.txt", &err) : NULL;
+  if (d && sectag_doc_code(d, m, &err) == 0) {
+    const sectag_match *mt = sectag_doc_matches(d);
+    for (size_t i = 0; i < sectag_doc_match_count(d); i++) {
+      sectag_buf_printf(out, "%s %s %zu-%zu «", cb->codes[mt[i].code].id,
+                        cb->rules[mt[i].rule].id, mt[i].start, mt[i].end);
+      S_show(out, d->text + mt[i].start, mt[i].end - mt[i].start);
+      sectag_buf_puts(out, "»\n");
+    }
+  }
+  if (err.code != SECTAG_OK) {
+    char *msg = sectag_error_format(&err);
+    sectag_buf_puts(out, "error: ");
+    sectag_buf_puts(out, msg);
+    sectag_buf_putc(out, '\n');
+    free(msg);
+  }
+  sectag_error_clear(&err);
+  sectag_doc_free(d);
+  sectag_matcher_free(m);
+  sectag_codebook_free(cb);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: spec_runner FILE\n");
+    return 2;
+  }
+  FILE *f = fopen(argv[1], "rb");
+  if (!f) {
+    perror(argv[1]);
+    return 2;
+  }
+  sectag_buf file = SECTAG_BUF_INIT;
+  char chunk[65536];
+  size_t r;
+  while ((r = fread(chunk, 1, sizeof chunk, f)) > 0) sectag_buf_put(&file, chunk, r);
+  fclose(f);
+
+  /* split into lines */
+  char *p = file.ptr, *end = file.ptr + file.len;
+  sectag_buf sec[4];
+  for (int i = 0; i < 4; i++) sectag_buf_init(&sec[i]);
+  char mode[32] = "", title[512] = "";
+  int in_ex = 0, nsec = 0, lineno = 0, ex_line = 0;
+  while (p < end) {
+    char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    lineno++;
+    if (!in_ex) {
+      if (n > 5 && memcmp(p, "```` ", 5) == 0) {
+        const char *colon = memchr(p, ':', n);
+        size_t ml = colon ? (size_t)(colon - p - 5) : 0;
+        if (ml >= sizeof mode) ml = sizeof mode - 1;
+        memcpy(mode, p + 5, ml);
+        mode[ml] = 0;
+        size_t tl = colon ? n - (size_t)(colon + 2 - p) : 0;
+        if (tl >= sizeof title) tl = sizeof title - 1;
+        memcpy(title, colon + 2, tl);
+        title[tl] = 0;
+        in_ex = 1;
+        nsec = 0;
+        ex_line = lineno;
+        for (int i = 0; i < 4; i++) sectag_buf_clear(&sec[i]);
+      }
+    } else if (n == 4 && memcmp(p, "````", 4) == 0) {
+      in_ex = 0;
+      int sensitive = strstr(title, "[accents=sensitive]") != NULL;
+      sectag_buf input = SECTAG_BUF_INIT, got = SECTAG_BUF_INIT, name = SECTAG_BUF_INIT;
+      sectag_buf_printf(&name, "%s (line %d): %s", mode, ex_line, title);
+      int input_sec = strcmp(mode, "match") == 0 ? 1 : 0;
+      /* drop the line break that precedes the '.' separator */
+      for (int i = 0; i <= nsec; i++)
+        if (sec[i].len && sec[i].ptr[sec[i].len - 1] == '\n') sec[i].ptr[--sec[i].len] = 0;
+      S_unescape(sec[input_sec].ptr ? sec[input_sec].ptr : "", sec[input_sec].len, &input);
+      sectag_error err = SECTAG_ERROR_INIT;
+      if (strcmp(mode, "match") == 0) {
+        S_run_match(sec[0].ptr ? sec[0].ptr : "", sec[0].len, input.ptr ? input.ptr : "",
+                    input.len, &got);
+      } else {
+        sectag_doc *d = sectag_doc_from_bytes(input.ptr ? input.ptr : "", input.len, "doc",
+                                              "doc.txt", &err);
+        if (!d) {
+          char *msg = sectag_error_format(&err);
+          sectag_buf_printf(&got, "error: %s\n", msg);
+          free(msg);
+        } else {
+          sectag_doc_tokenize(d, !sensitive);
+          if (strcmp(mode, "tokens") == 0)
+            S_dump_tokens(d, &got);
+          else if (strcmp(mode, "offsets") == 0)
+            S_dump_offsets(d, &got);
+          else {
+            sectag_buf_putc(&got, '|');
+            sectag_buf_put(&got, d->shadow, d->shadow_len);
+            sectag_buf_puts(&got, "|\n");
+          }
+        }
+        sectag_doc_free(d);
+        sectag_error_clear(&err);
+      }
+      if (got.len && got.ptr[got.len - 1] == '\n') got.ptr[--got.len] = 0;
+      int exp_sec = input_sec + 1;
+      TEST_EQ_STR(sectag_buf_cstr(&got), sectag_buf_cstr(&sec[exp_sec]),
+                  sectag_buf_cstr(&name));
+      sectag_buf_free(&input);
+      sectag_buf_free(&got);
+      sectag_buf_free(&name);
+    } else if (n == 1 && p[0] == '.') {
+      if (nsec < 3) nsec++;
+    } else {
+      sectag_buf_put(&sec[nsec], p, n);
+      sectag_buf_putc(&sec[nsec], '\n');
+    }
+    p = nl ? nl + 1 : end;
+  }
+  for (int i = 0; i < 4; i++) sectag_buf_free(&sec[i]);
+  sectag_buf_free(&file);
+  return test_done();
+}
