@@ -94,8 +94,8 @@ static int S_validate(sectag_doc *doc, sectag_error *err) {
       sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
                        "invalid UTF-8 at byte offset %zu (byte 0x%02X: %s); if the file is "
                        "Latin-1 or Windows-1252, convert it with `iconv -f WINDOWS-1252 -t "
-                       "UTF-8 FILE > FILE.utf8`",
-                       i, c, S_utf8_problem(t + i, n - i));
+                       "UTF-8 '%s' > '%s.utf8.txt'`",
+                       i, c, S_utf8_problem(t + i, n - i), shown, shown);
       return -1;
     }
     i += (size_t)k;

@@ -1,0 +1,36 @@
+/* output.h: atomic output files. Every output is written to a temporary file
+ * in the same directory (".NAME.XXXXXX") and renamed into place only when it
+ * is complete, so a crash, a full disk or a failed document never leaves a
+ * half-written file behind. */
+#ifndef SECTAG_OUTPUT_H
+#define SECTAG_OUTPUT_H
+
+#include <stdio.h>
+
+#include "sectag.h"
+
+typedef struct sectag_out {
+  char *path; /* final path, owned */
+  char *tmp;  /* temporary path, owned */
+  FILE *f;
+  int failed; /* a write failed; errno_ holds why */
+  int errno_;
+} sectag_out;
+
+/* Creates the temporary file. Returns 0, or -1 with err (SECTAG_ERR_OUTPUT). */
+int sectag_out_open(sectag_out *o, const char *path, sectag_error *err);
+void sectag_out_write(sectag_out *o, const void *data, size_t len);
+/* Flushes, closes and renames into place. Returns 0, or -1 with err; on
+ * failure the temporary file is removed. */
+int sectag_out_commit(sectag_out *o, sectag_error *err);
+/* Closes and removes the temporary file (safe after commit, and on a zeroed
+ * struct). */
+void sectag_out_abort(sectag_out *o);
+
+/* Writes a whole file atomically. */
+int sectag_write_file(const char *path, const void *data, size_t len, sectag_error *err);
+
+/* mkdir -p; returns 0 or -1 with err naming the directory. */
+int sectag_mkdirs(const char *path, sectag_error *err);
+
+#endif

@@ -1,0 +1,178 @@
+/* render_csv.c: the tidy count tables (RFC 4180). One function per table
+ * appends the rows of one document; run.c writes the headers once and the
+ * rows of every document that was coded. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+const char sectag_csv_codes_header[] = "doc_id,code,polarity,matches,tokens,per_10k\r\n";
+const char sectag_csv_terms_header[] = "doc_id,term,frequency\r\n";
+const char sectag_csv_matches_header[] = "doc_id,code,rule,start,end,line,text,left,right\r\n";
+const char sectag_csv_documents_header[] =
+    "doc_id,path,tokens,sentences,securitizing,desecuritizing\r\n";
+
+void sectag_csv_field(sectag_buf *out, const char *s, size_t len) {
+  int quote = 0;
+  for (size_t i = 0; i < len && !quote; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') quote = 1;
+  if (!quote) {
+    sectag_buf_put(out, s, len);
+    return;
+  }
+  sectag_buf_putc(out, '"');
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '"') sectag_buf_putc(out, '"');
+    sectag_buf_putc(out, s[i]);
+  }
+  sectag_buf_putc(out, '"');
+}
+
+static void S_str(sectag_buf *out, const char *s) { sectag_csv_field(out, s, strlen(s)); }
+
+static void S_rate(sectag_buf *out, size_t n, size_t words) {
+  if (words == 0)
+    sectag_buf_puts(out, "NA");
+  else
+    sectag_buf_printf(out, "%.4f", (double)n * 10000.0 / (double)words);
+}
+
+void sectag_doc_polarity_counts(const sectag_doc *doc, const sectag_codebook *cb,
+                                size_t counts[3]) {
+  counts[0] = counts[1] = counts[2] = 0;
+  for (size_t i = 0; i < doc->nmatches; i++) counts[cb->codes[doc->matches[i].code].polarity]++;
+}
+
+void sectag_csv_codes(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
+  size_t *n = sectag_xcalloc(cb->ncodes + 1, sizeof *n);
+  /* roll up: a match counts for its code and every ancestor */
+  for (size_t i = 0; i < doc->nmatches; i++)
+    for (long c = (long)doc->matches[i].code; c >= 0; c = cb->codes[c].parent) n[c]++;
+  for (size_t c = 0; c < cb->ncodes; c++) {
+    if (!n[c]) continue;
+    S_str(out, doc->doc_id);
+    sectag_buf_putc(out, ',');
+    S_str(out, cb->codes[c].id);
+    sectag_buf_printf(out, ",%s,%zu,%zu,", sectag_polarity_name(cb->codes[c].polarity), n[c],
+                      doc->nwords);
+    S_rate(out, n[c], doc->nwords);
+    sectag_buf_puts(out, "\r\n");
+  }
+  free(n);
+}
+
+/* ---- terms: an open-addressing table of shadow word forms ---- */
+
+typedef struct {
+  const char *s; /* into the shadow text */
+  size_t len;
+  size_t count;
+} S_term;
+
+static uint64_t S_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static int S_cmp_terms(const void *a, const void *b) {
+  const S_term *x = a, *y = b;
+  if (x->count != y->count) return x->count > y->count ? -1 : 1;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int r = memcmp(x->s, y->s, n);
+  if (r) return r;
+  return x->len < y->len ? -1 : x->len > y->len;
+}
+
+void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out) {
+  size_t cap = 64;
+  while (cap < doc->nwords * 2) cap *= 2;
+  S_term *tab = sectag_xcalloc(cap, sizeof *tab);
+
+  for (size_t i = 0; i < doc->ntokens; i++) {
+    const sectag_token *t = &doc->tokens[i];
+    if (t->kind != SECTAG_TOKEN_WORD || t->nend == t->nstart) continue;
+    const char *s = doc->shadow + t->nstart;
+    size_t n = t->nend - t->nstart;
+    size_t h = (size_t)S_hash(s, n) & (cap - 1);
+    while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
+    if (!tab[h].s) {
+      tab[h].s = s;
+      tab[h].len = n;
+
+    }
+    tab[h].count++;
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < cap; i++)
+    if (tab[i].s) tab[w++] = tab[i];
+  qsort(tab, w, sizeof *tab, S_cmp_terms);
+  for (size_t i = 0; i < w; i++) {
+    S_str(out, doc->doc_id);
+    sectag_buf_putc(out, ',');
+    sectag_csv_field(out, tab[i].s, tab[i].len);
+    sectag_buf_printf(out, ",%zu\r\n", tab[i].count);
+  }
+  free(tab);
+}
+
+/* Original text of tokens [a, b) on one line: white-space runs become one
+ * space. */
+static void S_context(const sectag_doc *doc, size_t a, size_t b, sectag_buf *tmp) {
+  sectag_buf_clear(tmp);
+  if (a >= b) return;
+  size_t from = doc->tokens[a].start, to = doc->tokens[b - 1].end;
+  int space = 0;
+  for (size_t i = from; i < to; i++) {
+    char c = doc->text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+      space = 1;
+      continue;
+    }
+    if (space) sectag_buf_putc(tmp, ' ');
+    space = 0;
+    sectag_buf_putc(tmp, c);
+  }
+}
+
+#define SECTAG_CONTEXT_TOKENS 8
+
+void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
+  sectag_buf tmp = SECTAG_BUF_INIT;
+  for (size_t i = 0; i < doc->nmatches; i++) {
+    const sectag_match *m = &doc->matches[i];
+    unsigned long line;
+    sectag_doc_line_col(doc, m->start, &line, NULL);
+    S_str(out, doc->doc_id);
+    sectag_buf_putc(out, ',');
+    S_str(out, cb->codes[m->code].id);
+    sectag_buf_putc(out, ',');
+    S_str(out, cb->rules[m->rule].id);
+    sectag_buf_printf(out, ",%zu,%zu,%lu,", m->start, m->end, line);
+    sectag_csv_field(out, doc->text + m->start, m->end - m->start);
+    sectag_buf_putc(out, ',');
+    size_t a = m->first_tok > SECTAG_CONTEXT_TOKENS ? m->first_tok - SECTAG_CONTEXT_TOKENS : 0;
+    S_context(doc, a, m->first_tok, &tmp);
+    sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
+    sectag_buf_putc(out, ',');
+    size_t b = m->end_tok + SECTAG_CONTEXT_TOKENS;
+    if (b > doc->ntokens) b = doc->ntokens;
+    S_context(doc, m->end_tok, b, &tmp);
+    sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
+    sectag_buf_puts(out, "\r\n");
+  }
+  sectag_buf_free(&tmp);
+}
+
+void sectag_csv_documents(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
+  size_t pol[3];
+  sectag_doc_polarity_counts(doc, cb, pol);
+  S_str(out, doc->doc_id);
+  sectag_buf_putc(out, ',');
+  S_str(out, doc->path ? doc->path : "");
+  sectag_buf_printf(out, ",%zu,%zu,%zu,%zu\r\n", doc->nwords, doc->nsentences,
+                    pol[SECTAG_SECURITIZING], pol[SECTAG_DESECURITIZING]);
+}

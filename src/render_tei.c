@@ -1,0 +1,384 @@
+/* render_tei.c: one TEI P5 document per input (libxml2 xmlTextWriter).
+ *
+ *   teiHeader   title (doc_id), respStmt naming sectag, the source path, and
+ *               the codebook as a taxonomy of nested categories
+ *   text/body   <p> per paragraph, <s xml:id="sN"> per sentence; a match
+ *               inside one sentence is wrapped in <seg xml:id="mN" type=...
+ *               ana="#CODE">; a match that crosses sentences, or that would
+ *               cross another seg, gets <anchor xml:id="mN.start"/> and
+ *               <anchor xml:id="mN.end"/> instead
+ *   standOff    one <span> per match: ana, target (seg) or from/to (anchors),
+ *               and the rule id in n
+ *
+ * The body's text is the original text: only characters XML 1.0 forbids are
+ * replaced (by U+FFFD, with a warning). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "error.h"
+#include "render.h"
+
+#define TEI_NS "http://www.tei-c.org/ns/1.0"
+
+typedef struct {
+  xmlTextWriterPtr w;
+  sectag_doc *doc;
+  sectag_buf scratch;
+  size_t bad_chars;     /* characters replaced */
+  size_t first_bad_off; /* where the first one was */
+  unsigned long first_bad_cp;
+  int rc; /* < 0 once libxml2 failed */
+} S_tei;
+
+#define X(call)                                                                          \
+  do {                                                                                   \
+    if ((call) < 0) t->rc = -1;                                                          \
+  } while (0)
+
+/* Writes original bytes [a, b) as text, replacing what XML 1.0 forbids. */
+static void S_text(S_tei *t, size_t a, size_t b) {
+  if (a >= b) return;
+  const unsigned char *s = (const unsigned char *)t->doc->text;
+  sectag_buf_clear(&t->scratch);
+  for (size_t i = a; i < b; i++) {
+    unsigned char c = s[i];
+    int bad = 0;
+    unsigned long cp = c;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') bad = 1;
+    /* U+FFFE and U+FFFF: EF BF BE / EF BF BF */
+    if (c == 0xEF && i + 2 < b && s[i + 1] == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF)) {
+      bad = 3;
+      cp = s[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
+    }
+    if (bad) {
+      if (t->bad_chars++ == 0) {
+        t->first_bad_off = i;
+        t->first_bad_cp = cp;
+      }
+      sectag_buf_puts(&t->scratch, "\xEF\xBF\xBD");
+      i += (size_t)bad - 1;
+      continue;
+    }
+    sectag_buf_putc(&t->scratch, c);
+  }
+  X(xmlTextWriterWriteString(t->w, (const xmlChar *)t->scratch.ptr));
+}
+
+static void S_elem_text(S_tei *t, const char *name, const char *text) {
+  X(xmlTextWriterWriteElement(t->w, BAD_CAST name, BAD_CAST text));
+}
+
+static void S_attr(S_tei *t, const char *name, const char *value) {
+  X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST value));
+}
+
+static void S_start(S_tei *t, const char *name) {
+  X(xmlTextWriterStartElement(t->w, BAD_CAST name));
+}
+
+static void S_end(S_tei *t) { X(xmlTextWriterEndElement(t->w)); }
+
+static void S_category(S_tei *t, const sectag_codebook *cb, size_t i) {
+  const sectag_code *c = &cb->codes[i];
+  S_start(t, "category");
+  S_attr(t, "xml:id", c->id);
+  S_attr(t, "n", sectag_polarity_name(c->polarity));
+  S_start(t, "catDesc");
+  X(xmlTextWriterSetIndent(t->w, 0)); /* mixed content */
+  S_elem_text(t, "term", c->label);
+  if (c->definition) {
+    X(xmlTextWriterWriteString(t->w, BAD_CAST ": "));
+    X(xmlTextWriterWriteString(t->w, BAD_CAST c->definition));
+  }
+  S_end(t);
+  X(xmlTextWriterWriteRaw(t->w, BAD_CAST "\n"));
+  X(xmlTextWriterSetIndent(t->w, 1));
+  for (size_t j = 0; j < cb->ncodes; j++)
+    if (cb->codes[j].parent == (long)i) S_category(t, cb, j);
+  S_end(t);
+}
+
+static void S_header(S_tei *t, const sectag_codebook *cb) {
+  sectag_doc *d = t->doc;
+  char num[64];
+  S_start(t, "teiHeader");
+  S_start(t, "fileDesc");
+  S_start(t, "titleStmt");
+  S_elem_text(t, "title", d->doc_id);
+  S_start(t, "respStmt");
+  S_elem_text(t, "resp", "Automatic coding");
+  S_elem_text(t, "name", "sectag " SECTAG_VERSION);
+  S_end(t);
+  S_end(t); /* titleStmt */
+  S_start(t, "extent");
+  S_start(t, "measure");
+  S_attr(t, "unit", "words");
+  snprintf(num, sizeof num, "%zu", d->nwords);
+  S_attr(t, "quantity", num);
+  X(xmlTextWriterWriteString(t->w, BAD_CAST num));
+  X(xmlTextWriterWriteString(t->w, BAD_CAST " words"));
+  S_end(t);
+  S_end(t); /* extent */
+  S_start(t, "publicationStmt");
+  S_elem_text(t, "p", "Coded by sectag " SECTAG_VERSION "; not published.");
+  S_end(t);
+  S_start(t, "sourceDesc");
+  S_start(t, "bibl");
+  S_elem_text(t, "title", d->doc_id);
+  if (d->path) {
+    S_start(t, "idno");
+    S_attr(t, "type", "path");
+    X(xmlTextWriterWriteString(t->w, BAD_CAST d->path));
+    S_end(t);
+  }
+  S_end(t);
+  S_end(t); /* sourceDesc */
+  S_end(t); /* fileDesc */
+
+  S_start(t, "encodingDesc");
+  S_start(t, "appInfo");
+  S_start(t, "application");
+  S_attr(t, "ident", "sectag");
+  S_attr(t, "version", SECTAG_VERSION);
+  S_elem_text(t, "label", "sectag");
+  S_end(t);
+  S_end(t);
+  S_start(t, "classDecl");
+  S_start(t, "taxonomy");
+  S_start(t, "bibl");
+  S_elem_text(t, "title", cb->name);
+  if (cb->path) {
+    S_start(t, "idno");
+    S_attr(t, "type", "path");
+    X(xmlTextWriterWriteString(t->w, BAD_CAST cb->path));
+    S_end(t);
+  }
+  S_end(t);
+  for (size_t i = 0; i < cb->ncodes; i++)
+    if (cb->codes[i].parent < 0) S_category(t, cb, i);
+  S_end(t); /* taxonomy */
+  S_end(t); /* classDecl */
+  S_end(t); /* encodingDesc */
+  S_end(t); /* teiHeader */
+}
+
+/* Per match: how the body marks it. */
+enum { MARK_SEG = 1, MARK_ANCHORS = 2 };
+
+typedef struct {
+  size_t sent; /* the sentence the event is written in */
+  size_t off;
+  int order; /* at one offset: 0 seg end, 1 end anchor, 2 start anchor, 3 seg start */
+  size_t m;  /* match index */
+  size_t len; /* for seg starts: longer (outer) first */
+} S_event;
+
+static int S_cmp_events(const void *a, const void *b) {
+  const S_event *x = a, *y = b;
+  if (x->sent != y->sent) return x->sent < y->sent ? -1 : 1;
+  if (x->off != y->off) return x->off < y->off ? -1 : 1;
+  if (x->order != y->order) return x->order - y->order;
+  if (x->order == 3) { /* open outer segs first */
+    if (x->len != y->len) return x->len > y->len ? -1 : 1;
+    return x->m < y->m ? -1 : x->m > y->m;
+  }
+  if (x->order == 0) { /* close inner segs first */
+    if (x->len != y->len) return x->len < y->len ? -1 : 1;
+    return x->m > y->m ? -1 : x->m < y->m;
+  }
+  return x->m < y->m ? -1 : x->m > y->m;
+}
+
+static int S_is_xml_ws(const sectag_doc *d, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++) {
+    char c = d->text[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return 0;
+  }
+  return 1;
+}
+
+static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mark) {
+  sectag_doc *d = t->doc;
+  const sectag_match *ms = d->matches;
+  /* events per sentence: collected for all matches, sorted once */
+  size_t nev = 0;
+  S_event *ev = sectag_xcalloc(d->nmatches * 2 + 1, sizeof *ev);
+  for (size_t i = 0; i < d->nmatches; i++) {
+    size_t s0 = d->sentences[ms[i].sentence].start;
+    size_t s1 = d->sentences[ms[i].end_sentence].end;
+    size_t a = ms[i].start < s0 ? s0 : ms[i].start;
+    size_t b = ms[i].end > s1 ? s1 : ms[i].end;
+    int seg = mark[i] == MARK_SEG;
+    ev[nev++] = (S_event){ms[i].sentence, a, seg ? 3 : 2, i, b - a};
+    ev[nev++] = (S_event){ms[i].end_sentence, b, seg ? 0 : 1, i, b - a};
+  }
+  qsort(ev, nev, sizeof *ev, S_cmp_events);
+
+  size_t e = 0, pos = d->body;
+  char id[64];
+  for (size_t p = 0; p < d->nparagraphs; p++) {
+    const sectag_span *ps = &d->paragraphs[p];
+    /* the gap before a paragraph: white space stays between the elements;
+     * anything else (a stray format character) goes inside the <p> */
+    int gap_ws = S_is_xml_ws(d, pos, ps->start);
+    if (gap_ws) S_text(t, pos, ps->start);
+    S_start(t, "p");
+    if (gap_ws) pos = ps->start;
+    for (size_t s = ps->first; s < ps->last; s++) {
+      const sectag_span *ss = &d->sentences[s];
+      S_text(t, pos, ss->start);
+      S_start(t, "s");
+      snprintf(id, sizeof id, "s%zu", s + 1);
+      S_attr(t, "xml:id", id);
+      pos = ss->start;
+      while (e < nev && ev[e].sent == s) {
+        const S_event *v = &ev[e++];
+        const sectag_match *mt = &ms[v->m];
+        S_text(t, pos, v->off);
+        pos = v->off;
+        if (v->order == 0) {
+          S_end(t);
+        } else if (v->order == 3) {
+          S_start(t, "seg");
+          snprintf(id, sizeof id, "m%zu", v->m + 1);
+          S_attr(t, "xml:id", id);
+          S_attr(t, "type", sectag_polarity_name(cb->codes[mt->code].polarity));
+          sectag_buf_clear(&t->scratch);
+          sectag_buf_printf(&t->scratch, "#%s", cb->codes[mt->code].id);
+          S_attr(t, "ana", t->scratch.ptr);
+        } else {
+          S_start(t, "anchor");
+          snprintf(id, sizeof id, "m%zu.%s", v->m + 1, v->order == 2 ? "start" : "end");
+          S_attr(t, "xml:id", id);
+          S_end(t);
+        }
+      }
+      S_text(t, pos, ss->end);
+      pos = ss->end;
+      S_end(t); /* s */
+    }
+    if (p + 1 == d->nparagraphs && !S_is_xml_ws(d, pos, d->len)) {
+      S_text(t, pos, d->len);
+      pos = d->len;
+    }
+    S_end(t); /* p */
+  }
+  if (d->nparagraphs == 0) { /* an empty document still has a body */
+    S_start(t, "p");
+    if (!S_is_xml_ws(d, pos, d->len)) {
+      S_text(t, pos, d->len);
+      pos = d->len;
+    }
+    S_end(t);
+  }
+  S_text(t, pos, d->len);
+  free(ev);
+}
+
+static void S_standoff(S_tei *t, const sectag_codebook *cb, const unsigned char *mark) {
+  sectag_doc *d = t->doc;
+  if (d->nmatches == 0) return;
+  char id[80];
+  S_start(t, "standOff");
+  S_start(t, "spanGrp");
+  S_attr(t, "type", "sectag-matches");
+  for (size_t i = 0; i < d->nmatches; i++) {
+    const sectag_match *mt = &d->matches[i];
+    S_start(t, "span");
+    S_attr(t, "type", sectag_polarity_name(cb->codes[mt->code].polarity));
+    sectag_buf_clear(&t->scratch);
+    sectag_buf_printf(&t->scratch, "#%s", cb->codes[mt->code].id);
+    S_attr(t, "ana", t->scratch.ptr);
+    if (mark[i] == MARK_SEG) {
+      snprintf(id, sizeof id, "#m%zu", i + 1);
+      S_attr(t, "target", id);
+    } else {
+      snprintf(id, sizeof id, "#m%zu.start", i + 1);
+      S_attr(t, "from", id);
+      snprintf(id, sizeof id, "#m%zu.end", i + 1);
+      S_attr(t, "to", id);
+    }
+    S_attr(t, "n", cb->rules[mt->rule].id);
+    S_end(t);
+  }
+  S_end(t);
+  S_end(t);
+}
+
+/* Chooses, per match, a seg (inside one sentence and properly nested with
+ * the segs chosen before it) or a pair of anchors. Matches are sorted by
+ * start, outer first, so a stack of open seg ends decides nesting. */
+static unsigned char *S_marks(const sectag_doc *d) {
+  unsigned char *mark = sectag_xcalloc(d->nmatches + 1, 1);
+  size_t *stack = sectag_xcalloc(d->nmatches + 1, sizeof *stack);
+  size_t depth = 0;
+  for (size_t i = 0; i < d->nmatches; i++) {
+    const sectag_match *m = &d->matches[i];
+    while (depth && stack[depth - 1] <= m->start) depth--;
+    int inside = m->sentence == m->end_sentence;
+    int nests = depth == 0 || m->end <= stack[depth - 1];
+    if (inside && nests) {
+      mark[i] = MARK_SEG;
+      stack[depth++] = m->end;
+    } else {
+      mark[i] = MARK_ANCHORS;
+    }
+  }
+  free(stack);
+  return mark;
+}
+
+int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
+                      sectag_error *err) {
+  xmlBufferPtr xb = xmlBufferCreate();
+  S_tei tt;
+  memset(&tt, 0, sizeof tt);
+  S_tei *t = &tt;
+  t->doc = doc;
+  t->w = xmlNewTextWriterMemory(xb, 0);
+  if (!t->w) {
+    xmlBufferFree(xb);
+    sectag_error_set(err, SECTAG_ERR_OUTPUT, doc->doc_id, 0, 0, "cannot create XML writer");
+    return -1;
+  }
+  unsigned char *mark = S_marks(doc);
+  X(xmlTextWriterStartDocument(t->w, "1.0", "UTF-8", NULL));
+  X(xmlTextWriterSetIndent(t->w, 1));
+  X(xmlTextWriterSetIndentString(t->w, BAD_CAST "  "));
+  S_start(t, "TEI");
+  S_attr(t, "xmlns", TEI_NS);
+  S_header(t, cb);
+  S_start(t, "text");
+  S_start(t, "body");
+  /* mixed content: no indentation inside the body, it would add text */
+  X(xmlTextWriterSetIndent(t->w, 0));
+  S_body(t, cb, mark);
+  S_end(t); /* body */
+  S_end(t); /* text */
+  X(xmlTextWriterWriteRaw(t->w, BAD_CAST "\n"));
+  X(xmlTextWriterSetIndent(t->w, 1));
+  S_standoff(t, cb, mark);
+  S_end(t); /* TEI */
+  X(xmlTextWriterEndDocument(t->w));
+  xmlFreeTextWriter(t->w);
+  if (xmlBufferLength(xb) > 0 && xmlBufferContent(xb)[xmlBufferLength(xb) - 1] != '\n')
+    xmlBufferCCat(xb, "\n");
+  free(mark);
+  if (t->rc == 0) sectag_buf_put(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+  xmlBufferFree(xb);
+  sectag_buf_free(&t->scratch);
+  if (t->bad_chars) {
+    sectag_doc_warn(doc, t->first_bad_off,
+                    "%zu character%s that XML 1.0 forbids (the first is U+%04lX) replaced by "
+                    "U+FFFD in the TEI output",
+                    t->bad_chars, t->bad_chars == 1 ? "" : "s", t->first_bad_cp);
+  }
+  if (t->rc != 0) {
+    sectag_error_set(err, SECTAG_ERR_OUTPUT, doc->doc_id, 0, 0,
+                     "libxml2 could not write the TEI document");
+    return -1;
+  }
+  return 0;
+}
