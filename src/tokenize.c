@@ -43,6 +43,12 @@ static int S_is_format(utf8proc_int32_t c) {
   return c >= 0x80 && utf8proc_category(c) == UTF8PROC_CATEGORY_CF;
 }
 
+/* Format characters that belong inside a word: soft hyphen, zero-width
+ * (non-)joiners, word joiner. Zero-width space and a stray BOM separate. */
+static int S_is_word_format(utf8proc_int32_t c) {
+  return c == 0xAD || c == 0x200C || c == 0x200D || c == 0x2060;
+}
+
 static int S_is_word(utf8proc_int32_t c) {
   if (c < 0x80)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -280,7 +286,7 @@ static int S_is_abbrev(const char *s, size_t n) {
  * of 1-3 letters each followed by '.', not followed by a word character.
  * Returns its end, or 0. */
 static size_t S_dotted_abbrev(const S_state *st, size_t pos) {
-  size_t p = pos, groups = 0;
+  size_t p = pos, groups = 0, end = pos;
   for (;;) {
     size_t letters = 0, k;
     utf8proc_int32_t c;
@@ -292,15 +298,14 @@ static size_t S_dotted_abbrev(const S_state *st, size_t pos) {
     c = S_decode(st, p, &k);
     if (k == 0 || c != '.') break;
     p += k;
+    end = p; /* just after this group's period */
     groups++;
-    c = S_decode(st, p, &k);
-    if (k == 0 || !S_is_letter(c)) break;
   }
   if (groups < 2) return 0;
   size_t k;
-  utf8proc_int32_t c = S_decode(st, p, &k);
-  if (k && S_is_word(c)) return 0;
-  return p;
+  utf8proc_int32_t c = S_decode(st, end, &k);
+  if (k && S_is_word(c)) return 0; /* www.gob.mx is not an abbreviation */
+  return end;
 }
 
 /* Scans a word token from pos; returns its end, emitting its shadow. */
@@ -328,7 +333,7 @@ static size_t S_word(S_state *st, size_t pos) {
     utf8proc_int32_t next = S_decode(st, p + k, &k2);
     int joins = 0;
     if (k2 && S_is_word(next)) {
-      if (S_is_joiner(c) || S_is_format(c))
+      if (S_is_joiner(c) || S_is_word_format(c))
         joins = 1;
       else if ((c == '.' || c == ',') && S_is_digit(prev) && S_is_digit(next))
         joins = 1;
@@ -396,10 +401,12 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
       end = S_word(&st, pos);
       /* a known abbreviation keeps its period */
       size_t k2;
-      if (end < st.len && st.t[end] == '.' && st.t[end - 1] != '.' &&
-          S_is_abbrev(st.shadow.ptr + nstart, st.shadow.len - nstart)) {
+      utf8proc_int32_t after = S_decode(&st, end + 1, &k2);
+      int period = end < st.len && st.t[end] == '.' && st.t[end - 1] != '.' &&
+                   !(k2 && S_is_word(after)); /* "gob.mx" is no abbreviation */
+      if (period && S_is_abbrev(st.shadow.ptr + nstart, st.shadow.len - nstart)) {
         end = S_emit_cluster(&st, end);
-      } else if (end < st.len && st.t[end] == '.' && end - pos <= 4) {
+      } else if (period && end - pos <= 4) {
         /* a single letter followed by a period is an initial (J. Smith) */
         S_decode(&st, pos, &k2);
         if (pos + k2 == end && S_is_letter(c)) end = S_emit_cluster(&st, end);

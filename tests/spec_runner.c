@@ -15,7 +15,7 @@
  *            "CODE RULE START-END «original»", or "error: MESSAGE" lines
  * tokens/offsets/shadow accept "accents=sensitive" after the title, in [ ].
  * In inputs, → is a tab, <CR> a carriage return, <BOM> a byte-order mark and
- * <U+XXXX> any code point. In outputs, a line break is shown as \n, a
+ * <U+XXXX> any code point, <0xHH> any byte. In outputs, a line break is shown as \n, a
  * carriage return as \r. Lines outside examples are prose. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +61,9 @@ static void S_unescape(const char *s, size_t n, sectag_buf *out) {
     } else if (n - i >= 5 && memcmp(s + i, "<BOM>", 5) == 0) {
       sectag_buf_puts(out, "\xEF\xBB\xBF");
       i += 5;
+    } else if (n - i >= 6 && memcmp(s + i, "<0x", 3) == 0 && s[i + 5] == '>') {
+      sectag_buf_putc(out, (int)strtoul((char[]){s[i + 3], s[i + 4], 0}, NULL, 16));
+      i += 6;
     } else if (n - i >= 8 && memcmp(s + i, "<U+", 3) == 0 && memchr(s + i, '>', n - i)) {
       char *end;
       unsigned long cp = strtoul(s + i + 3, &end, 16);
