@@ -1,2 +1,188 @@
-#!/bin/sh
-echo 1..0
+#!/usr/bin/env bash
+# End-to-end tests of the sectag CLI (TAP). Usage: run.sh SECTAG ROOT
+#
+# Runs sectag as a researcher would, then checks:
+#  - every output file against tests/e2e/expected/ (byte for byte);
+#  - exact error messages and exit statuses for bad input;
+#  - that failed runs leave no partial or temporary files;
+#  - that every TEI file produced here is valid against tei_all.rng.
+# SECTAG_UPDATE_EXPECTED=1 rewrites the expected files (then review the diff!).
+set -u
+SECTAG=$1
+ROOT=$2
+SCHEMA="$ROOT/../shared/schemas/tei_all.rng"
+HERE="$ROOT/tests/e2e"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cd "$ROOT" || exit 1
+
+n=0
+failed=0
+TEI_FILES=()
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { # check NAME COMMAND...: ok if the command succeeds
+  local name=$1; shift
+  if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else not_ok "$name"; sed 's/^/#   /' "$TMP/check.out" | head -20; fi
+}
+eq() { # eq NAME GOT EXPECTED
+  if [ "$2" == "$3" ]; then ok "$1"; else
+    not_ok "$1"
+    diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/#   /' | head -20
+  fi
+}
+# Runs sectag; stdout+stderr to $TMP/stderr, status to $status.
+run() { "$SECTAG" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; status=$?; }
+collect_tei() { while IFS= read -r -d '' f; do TEI_FILES+=("$f"); done < <(find "$1" -name '*.xml' -print0 | sort -z); }
+no_temp_files() { ! find "$1" -name '.*.??????' | grep -q .; }
+
+# Compares an output folder with an expected one, file by file.
+compare_dir() { # compare_dir LABEL GOT EXPECTED
+  local label=$1 got=$2 exp=$3
+  if [ "${SECTAG_UPDATE_EXPECTED:-0}" = 1 ]; then
+    rm -rf "$exp"; mkdir -p "$exp"; cp -r "$got"/. "$exp"/
+  fi
+  local f
+  while IFS= read -r -d '' f; do
+    local rel=${f#"$exp"/}
+    if cmp -s "$f" "$got/$rel"; then ok "$label: $rel matches expected"; else
+      not_ok "$label: $rel matches expected"
+      diff -u "$f" "$got/$rel" 2>&1 | head -30 | sed 's/^/#   /'
+    fi
+  done < <(find "$exp" -type f -print0 | sort -z)
+  # and nothing more than expected
+  local extra
+  extra=$(cd "$got" && find . -type f | sed 's|^\./||' | while read -r r; do [ -e "$exp/$r" ] || echo "$r"; done)
+  eq "$label: no unexpected output files" "$extra" ""
+}
+
+# ---------------------------------------------------------------- help
+run --help
+eq "--help exits 0" "$status" 0
+check "--help shows the code command" grep -q "sectag code -c CODEBOOK -o OUTDIR PATH" "$TMP/stdout"
+run code --help
+eq "code --help exits 0" "$status" 0
+check "code --help lists the outputs" grep -q "OUTDIR/matches.csv" "$TMP/stdout"
+run --version
+eq "--version" "$(cat "$TMP/stdout")" "sectag 0.1.0"
+
+# ---------------------------------------------------------------- coding
+run code -c tests/e2e/codebook.yaml -o "$TMP/longest" tests/e2e/corpus
+eq "fixture corpus: exit 0" "$status" 0
+eq "fixture corpus: summary on stderr" "$(sed -E 's/[0-9.]+ s \([0-9.]+ MB\/s\)/T s (R MB\/s)/; s|Outputs are in .*|Outputs are in OUT.|' "$TMP/stderr")" \
+  "sectag: coded 3 documents (0 failed): 111 words in 17 sentences; 10 securitizing, 6 desecuritizing and 2 neutral matches; T s (R MB/s). Outputs are in OUT."
+compare_dir "overlap longest" "$TMP/longest" "$HERE/expected/longest"
+collect_tei "$TMP/longest"
+
+sed 's/^language: es$/language: es\noverlap: all/' tests/e2e/codebook.yaml >"$TMP/all.yaml"
+run code -q -c "$TMP/all.yaml" -o "$TMP/all" tests/e2e/corpus
+eq "overlap all: exit 0, quiet" "$status:$(cat "$TMP/stderr")" "0:"
+compare_dir "overlap all" "$TMP/all" "$HERE/expected/all"
+collect_tei "$TMP/all"
+
+# same input, same output
+run code -q -c tests/e2e/codebook.yaml -o "$TMP/again" tests/e2e/corpus
+check "a second run gives byte-identical outputs" diff -r "$TMP/longest" "$TMP/again"
+
+# a file named directly: doc_id is its name without extension
+run code -q -c tests/e2e/codebook.yaml -o "$TMP/single" tests/e2e/corpus/es/crlf.txt
+eq "a single file: exit 0" "$status" 0
+check "a single file: doc_id is the file name" cmp "$TMP/single/tei/crlf.xml" <(sed 's|<title>es/crlf</title>|<title>crlf</title>|' "$TMP/longest/tei/es/crlf.xml")
+
+# ---------------------------------------------------------------- shipped sample
+for lang in es en; do
+  run code -q -c "codebooks/securitization-$lang.yaml" -o "$TMP/sample-$lang" "corpora/sample/$lang"
+  eq "sample corpus ($lang): exit 0" "$status:$(cat "$TMP/stderr")" "0:"
+  compare_dir "sample $lang" "$TMP/sample-$lang" "$HERE/expected/sample-$lang"
+  collect_tei "$TMP/sample-$lang"
+done
+
+# ---------------------------------------------------------------- codebook errors
+run code -c tests/e2e/errors/bad-regex.yaml -o "$TMP/bad" tests/e2e/corpus
+eq "invalid regex: exit 3" "$status" 3
+eq "invalid regex: message with rule, PCRE2 message and caret" "$(cat "$TMP/stderr")" \
+"tests/e2e/errors/bad-regex.yaml:9:9: rule 'sec#2' (code sec): invalid regex: missing closing parenthesis at pattern offset 20
+    combat(e|es|ir|iendo
+                        ^"
+check "invalid regex: nothing written" test ! -e "$TMP/bad"
+
+run code -c tests/e2e/errors/unknown-key.yaml -o "$TMP/bad" tests/e2e/corpus
+eq "unknown YAML key: exit 3" "$status" 3
+eq "unknown YAML key: message" "$(cat "$TMP/stderr")" \
+  "tests/e2e/errors/unknown-key.yaml:7:5: unknown key 'patern' in code 'sec'; expected one of: label, polarity, definition, include, exclude, source, patterns, examples, counterexamples (did you mean 'patterns'?)"
+check "unknown YAML key: nothing written" test ! -e "$TMP/bad"
+
+run code -c tests/e2e/errors/missing.yaml -o "$TMP/bad" tests/e2e/corpus
+eq "missing codebook: exit 3" "$status" 3
+eq "missing codebook: message" "$(cat "$TMP/stderr")" \
+  "tests/e2e/errors/missing.yaml: cannot read codebook: No such file or directory; check the path given with -c"
+check "missing codebook: nothing written" test ! -e "$TMP/bad"
+
+# ---------------------------------------------------------------- document errors
+mkdir -p "$TMP/mixed"
+cp tests/e2e/corpus/es/mañanera.txt "$TMP/mixed/good.txt"
+printf 'Primera l\xc3\xadnea.\nLa guerra en M\xe9xico.\n' >"$TMP/mixed/latin1.txt"
+printf 'Hola\000mundo\n' >"$TMP/mixed/nul.txt"
+run code -c tests/e2e/codebook.yaml -o "$TMP/mixed-out" "$TMP/mixed"
+eq "invalid UTF-8 and NUL: exit 1" "$status" 1
+eq "invalid UTF-8 and NUL: messages" "$(sed -E "s|$TMP|TMP|g; s/[0-9.]+ s \([0-9.]+ MB\/s\)/T s (R MB\/s)/" "$TMP/stderr")" \
+"TMP/mixed/latin1.txt:2:15: invalid UTF-8 at byte offset 30 (byte 0xE9: a truncated multi-byte sequence); if the file is Latin-1 or Windows-1252, convert it with \`iconv -f WINDOWS-1252 -t UTF-8 'TMP/mixed/latin1.txt' > 'TMP/mixed/latin1.txt.utf8.txt'\`
+TMP/mixed/nul.txt:1:5: NUL byte at byte offset 4: this is not a UTF-8 text file; if it is UTF-16, convert it with \`iconv -f UTF-16 -t UTF-8\`
+sectag: coded 1 document (2 failed): 47 words in 8 sentences; 4 securitizing, 4 desecuritizing and 1 neutral matches; T s (R MB/s). Outputs are in TMP/mixed-out/."
+check "failed documents: no TEI written for them" test ! -e "$TMP/mixed-out/tei/latin1.xml" -a ! -e "$TMP/mixed-out/tei/nul.xml"
+check "failed documents: the good one is coded as usual" cmp "$TMP/mixed-out/tei/good.xml" <(sed 's|<title>es/mañanera</title>|<title>good</title>|g; s|tests/e2e/corpus/es/mañanera.txt|'"$TMP"'/mixed/good.txt|' "$TMP/longest/tei/es/mañanera.xml")
+eq "failed documents: not in documents.csv" "$(cut -d, -f1 "$TMP/mixed-out/documents.csv" | tr -d '\r' | tr '\n' ' ')" "doc_id good "
+check "failed documents: no temporary files left" no_temp_files "$TMP/mixed-out"
+collect_tei "$TMP/mixed-out"
+
+rm "$TMP/mixed/latin1.txt" "$TMP/mixed/nul.txt"
+# 100 KB of 'a' and a '!': (a+)+$ must fail there, after exponential work
+{ head -c 100000 /dev/zero | tr '\0' a; echo '!'; } >"$TMP/mixed/aaa.txt"
+run code -q -c tests/e2e/errors/catastrophic.yaml -o "$TMP/cat-out" "$TMP/mixed"
+eq "catastrophic backtracking: exit 1" "$status" 1
+eq "catastrophic backtracking: the error names the rule" "$(sed "s|$TMP|TMP|g" "$TMP/stderr")" \
+  "TMP/mixed/aaa.txt:1:1: rule 'nested-repeat' (code sec) gave up: match limit exceeded (it backtracks too much, e.g. nested repeats like (a+)+); simplify the pattern in tests/e2e/errors/catastrophic.yaml line 9"
+check "catastrophic backtracking: the other document is coded" test -s "$TMP/cat-out/tei/good.xml"
+
+# ---------------------------------------------------------------- usage and output errors
+run code -c tests/e2e/codebook.yaml -o "$TMP/x" tests/e2e/no-such-dir
+eq "missing PATH: exit 2" "$status" 2
+eq "missing PATH: message" "$(cat "$TMP/stderr")" \
+  "tests/e2e/no-such-dir: cannot read input: No such file or directory; check the PATH arguments"
+run code -o "$TMP/x" tests/e2e/corpus
+eq "missing -c: exit 2" "$status" 2
+eq "missing -c: message" "$(head -1 "$TMP/stderr")" \
+  "sectag code: missing a codebook: -c CODEBOOK (for example -c codebooks/securitization-es.yaml)"
+
+touch "$TMP/afile"
+run code -c tests/e2e/codebook.yaml -o "$TMP/afile/out" tests/e2e/corpus
+eq "unwritable OUTDIR: exit 4" "$status" 4
+eq "unwritable OUTDIR: message" "$(sed "s|$TMP|TMP|g" "$TMP/stderr")" \
+"TMP/afile: cannot create output directory: a file of that name is in the way; choose another OUTDIR with -o
+sectag: no tables were written; TEI files of documents coded before the error are complete"
+
+mkdir -p "$TMP/ro/out"
+if [ "$(id -u)" != 0 ]; then
+  chmod 555 "$TMP/ro/out"
+  run code -c tests/e2e/codebook.yaml -o "$TMP/ro/out" tests/e2e/corpus
+  eq "read-only OUTDIR: exit 4" "$status" 4
+  chmod 755 "$TMP/ro/out"
+fi
+
+# ---------------------------------------------------------------- TEI validity
+if [ ! -f "$SCHEMA" ]; then
+  not_ok "TEI schema found at $SCHEMA"
+elif [ ${#TEI_FILES[@]} -eq 0 ]; then
+  not_ok "TEI files were produced"
+else
+  xmllint --noout --relaxng "$SCHEMA" "${TEI_FILES[@]}" >"$TMP/valid.log" 2>&1
+  for f in "${TEI_FILES[@]}"; do
+    if grep -qxF "$f validates" "$TMP/valid.log"; then ok "valid TEI: ${f#"$TMP"/}"; else
+      not_ok "valid TEI: ${f#"$TMP"/}"
+      grep -F "$f" "$TMP/valid.log" | head -10 | sed 's/^/#   /'
+    fi
+  done
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
