@@ -74,8 +74,7 @@ eq "fixture corpus: summary on stderr" "$(sed -E 's/[0-9.]+ s \([0-9.]+ MB\/s\)/
 compare_dir "overlap longest" "$TMP/longest" "$HERE/expected/longest"
 collect_tei "$TMP/longest"
 
-sed 's/^language: es$/language: es\noverlap: all/' tests/e2e/codebook.yaml >"$TMP/all.yaml"
-run code -q -c "$TMP/all.yaml" -o "$TMP/all" tests/e2e/corpus
+run code -q -c tests/e2e/codebook-all.yaml -o "$TMP/all" tests/e2e/corpus
 eq "overlap all: exit 0, quiet" "$status:$(cat "$TMP/stderr")" "0:"
 compare_dir "overlap all" "$TMP/all" "$HERE/expected/all"
 collect_tei "$TMP/all"
