@@ -130,6 +130,9 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
       if (opt->progress) opt->progress(opt->userdata, i + 1, corpus.n, in->doc_id);
       continue;
     }
+    if (doc->nwords == 0)
+      sectag_doc_warn(doc, (size_t)-1, "no words in this document (it is empty or holds only "
+                                       "punctuation); it is kept in the outputs with 0 tokens");
     if (S_write_tei(teidir, doc, &xml, err) != 0) {
       sectag_doc_free(doc);
       status = SECTAG_ERR_OUTPUT;

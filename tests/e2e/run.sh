@@ -143,6 +143,33 @@ eq "catastrophic backtracking: the error names the rule" "$(sed "s|$TMP|TMP|g" "
   "TMP/mixed/aaa.txt:1:1: rule 'nested-repeat' (code sec) gave up: match limit exceeded (it backtracks too much, e.g. nested repeats like (a+)+); simplify the pattern in tests/e2e/errors/catastrophic.yaml line 9"
 check "catastrophic backtracking: the other document is coded" test -s "$TMP/cat-out/tei/good.xml"
 
+# ---------------------------------------------------------------- hostile inputs
+mkdir -p "$TMP/hostile/sub"
+cp tests/e2e/corpus/es/mañanera.txt "$TMP/hostile/good.txt"
+truncate -s 2G "$TMP/hostile/huge.txt"            # a 2 GB file (sparse: costs no disk)
+: >"$TMP/hostile/empty.txt"
+printf 'La guerra\001 termin\303\263.\n' >"$TMP/hostile/control.txt"
+ln -s .. "$TMP/hostile/sub/loop"                 # a directory symlink loop
+run code -c tests/e2e/codebook.yaml -o "$TMP/hostile-out" "$TMP/hostile"
+eq "hostile inputs: exit 1 (one document failed)" "$status" 1
+eq "hostile inputs: messages" "$(sed -E "s|$TMP|TMP|g; s/[0-9.]+ s \([0-9.]+ MB\/s\)/T s (R MB\/s)/" "$TMP/stderr" | sort)" \
+"$(sort <<'EXPECTED'
+TMP/hostile/sub/loop: warning: directory loop (a symbolic link back to a parent); skipped
+TMP/hostile/control.txt:1:10: warning: 1 character that XML 1.0 forbids (the first is U+0001) replaced by U+FFFD in the TEI output
+TMP/hostile/empty.txt: warning: no words in this document (it is empty or holds only punctuation); it is kept in the outputs with 0 tokens
+TMP/hostile/huge.txt: file is 2147483648 bytes, over the limit of 1073741824 bytes for one document; split it into smaller files (for example with `split -C 100M`)
+sectag: coded 3 documents (1 failed): 50 words in 9 sentences; 5 securitizing, 4 desecuritizing and 1 neutral matches; T s (R MB/s). Outputs are in TMP/hostile-out/.
+EXPECTED
+)"
+check "hostile inputs: the control character became U+FFFD in the TEI" grep -qF "La <seg xml:id=\"m1\" type=\"securitizing\" ana=\"#sec.war\">guerra</seg>$(printf '\357\277\275') terminó" "$TMP/hostile-out/tei/control.xml"
+eq "hostile inputs: documents.csv lists the coded ones" "$(tr -d '\r' <"$TMP/hostile-out/documents.csv")" \
+"doc_id,path,tokens,sentences,securitizing,desecuritizing
+control,$TMP/hostile/control.txt,3,1,1,0
+empty,$TMP/hostile/empty.txt,0,0,0,0
+good,$TMP/hostile/good.txt,47,8,4,4"
+check "hostile inputs: no temporary files left" no_temp_files "$TMP/hostile-out"
+collect_tei "$TMP/hostile-out"
+
 # ---------------------------------------------------------------- usage and output errors
 run code -c tests/e2e/codebook.yaml -o "$TMP/x" tests/e2e/no-such-dir
 eq "missing PATH: exit 2" "$status" 2
