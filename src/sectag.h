@@ -146,9 +146,11 @@ typedef struct sectag_token {
   sectag_token_kind kind;
 } sectag_token;
 
+/* A sentence or a paragraph. For a sentence, [first, last) are token
+ * indexes; for a paragraph, they are sentence indexes. */
 typedef struct sectag_span {
   size_t start, end;        /* original bytes */
-  size_t first, last;       /* tokens [first, last) */
+  size_t first, last;
 } sectag_span;
 
 typedef struct sectag_match {
