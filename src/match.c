@@ -90,7 +90,10 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
   m->re = sectag_xcalloc(cb->nrules ? cb->nrules : 1, sizeof *m->re);
   const uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT;
   sectag_buf norm = SECTAG_BUF_INIT;
-  m->jit = 1;
+  /* SECTAG_NO_JIT=1 uses the interpreter (for valgrind, which cannot follow
+   * JIT-compiled code and reports false errors inside it). */
+  const char *nojit = getenv("SECTAG_NO_JIT");
+  m->jit = !(nojit && *nojit && strcmp(nojit, "0") != 0);
   for (size_t i = 0; i < cb->nrules; i++) {
     const sectag_rule *r = &cb->rules[i];
     const sectag_code *code = &cb->codes[r->code];
@@ -133,7 +136,7 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
                        r->id, code->id);
       goto fail;
     }
-    if (pcre2_jit_compile(m->re[i], PCRE2_JIT_COMPLETE) != 0) m->jit = 0;
+    if (m->jit && pcre2_jit_compile(m->re[i], PCRE2_JIT_COMPLETE) != 0) m->jit = 0;
   }
   sectag_buf_free(&norm);
   return m;
