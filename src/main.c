@@ -184,16 +184,17 @@ static int S_cmd_code(int argc, char **argv) {
     break;
   }
   if (!ui.quiet) {
-    char a[32], b[32];
+    char a[32], b[32], m1[32], m2[32], m3[32];
     double mb = (double)sum.bytes / 1e6;
     fprintf(stderr,
             "sectag: coded %zu document%s (%zu failed): %s words in %s sentences; "
-            "%zu securitizing, %zu desecuritizing and %zu neutral matches; "
+            "%s securitizing, %s desecuritizing and %s neutral matches; "
             "%.2f s (%.1f MB/s). Outputs are in %s/.\n",
             sum.documents, sum.documents == 1 ? "" : "s", sum.failed,
             S_thousands(sum.words, a, sizeof a), S_thousands(sum.sentences, b, sizeof b),
-            sum.matches[SECTAG_SECURITIZING], sum.matches[SECTAG_DESECURITIZING],
-            sum.matches[SECTAG_NEUTRAL], sum.seconds,
+            S_thousands(sum.matches[SECTAG_SECURITIZING], m1, sizeof m1),
+            S_thousands(sum.matches[SECTAG_DESECURITIZING], m2, sizeof m2),
+            S_thousands(sum.matches[SECTAG_NEUTRAL], m3, sizeof m3), sum.seconds,
             sum.seconds > 0 ? mb / sum.seconds : 0.0, opt.outdir);
   }
   return st == SECTAG_OK ? 0 : EXIT_DOCS;

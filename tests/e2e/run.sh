@@ -210,5 +210,12 @@ else
   done
 fi
 
+# ---------------------------------------------------------------- body text
+# (not for the 2 GB file, which was refused; forbidden characters are U+FFFD)
+TAP_START=$n python3 "$HERE/body_text.py" "${TEI_FILES[@]}" >"$TMP/body.tap"
+cat "$TMP/body.tap"
+n=$((n + $(grep -c '^ok\|^not ok' "$TMP/body.tap")))
+failed=$((failed + $(grep -c '^not ok' "$TMP/body.tap")))
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
