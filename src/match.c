@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "buf.h"
 #include "codebook.h"
 #include "document.h"
@@ -34,7 +36,59 @@ struct sectag_matcher {
   const sectag_codebook *cb;
   pcre2_code **re; /* one per rule */
   int jit;         /* JIT available and used */
+  sectag_error *warnings; /* about rules that compile but cannot work as meant */
+  size_t nwarnings;
 };
+
+/* Finds an upper-case letter that the pattern would try to match literally
+ * (texts are case-folded, so it never matches). Escapes (\W, \p{Lu}, \x{..}),
+ * group names ((?<Name>...), \k<Name>) and verbs ((*UTF)) are skipped.
+ * Returns the byte offset, or -1. */
+static long S_upper_literal(const char *p) {
+  size_t n = strlen(p);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)p[i];
+    if (c == '\\') {
+      if (i + 1 >= n) break;
+      char e = p[i + 1];
+      i += 2;
+      if (strchr("pPxNogk", e) && i < n && strchr("{<'", p[i])) {
+        char close = p[i] == '{' ? '}' : p[i] == '<' ? '>' : '\'';
+        while (i < n && p[i] != close) i++;
+        i++;
+      }
+      continue;
+    }
+    if (c == '(' && i + 1 < n && p[i + 1] == '*') { /* (*VERB) */
+      while (i < n && p[i] != ')') i++;
+      continue;
+    }
+    if (c == '(' && i + 2 < n && p[i + 1] == '?' &&
+        (p[i + 2] == '<' || p[i + 2] == 'P' || p[i + 2] == '\'')) {
+      size_t j = i + 2;
+      if (p[j] == 'P') j++;
+      if (j < n && (p[j] == '<' || p[j] == '\'') && j + 1 < n && p[j + 1] != '=' &&
+          p[j + 1] != '!') {
+        char close = p[j] == '<' ? '>' : '\'';
+        while (j < n && p[j] != close) j++;
+        i = j + 1;
+        continue;
+      }
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k <= 0) break;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) return (long)i;
+    i += (size_t)k;
+  }
+  return -1;
+}
+
+size_t sectag_matcher_warning_count(const sectag_matcher *m) { return m->nwarnings; }
+const sectag_error *sectag_matcher_warning(const sectag_matcher *m, size_t i) {
+  return i < m->nwarnings ? &m->warnings[i] : NULL;
+}
 
 typedef struct {
   size_t nstart, nend;
@@ -124,6 +178,21 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
                        r->id, code->id);
       goto fail;
     }
+    long up = S_upper_literal(r->pattern);
+    if (up >= 0) {
+      m->warnings = sectag_xrealloc(m->warnings, (m->nwarnings + 1) * sizeof *m->warnings);
+      sectag_error *w = &m->warnings[m->nwarnings++];
+      memset(w, 0, sizeof *w);
+      int len = 1;
+      while (((unsigned char)r->pattern[up + len] & 0xC0) == 0x80) len++;
+      sectag_error_set(w, SECTAG_WARNING, cb->path, r->line, r->col,
+                       "rule '%s' (code %s): the upper-case '%.*s' can never match, because "
+                       "texts are matched in lower case; write patterns in lower case",
+                       r->id, code->id, len, r->pattern + up);
+      char *caret = S_caret(r->pattern, (size_t)up);
+      sectag_error_set_detail(w, caret);
+      free(caret);
+    }
     /* 2. the pattern as matched: normalized like the shadow text (NFC,
      * accents stripped when the codebook is accent-insensitive) */
     sectag_buf_clear(&norm);
@@ -150,6 +219,8 @@ void sectag_matcher_free(sectag_matcher *m) {
   if (!m) return;
   for (size_t i = 0; m->cb && i < m->cb->nrules; i++) pcre2_code_free(m->re[i]);
   free(m->re);
+  for (size_t i = 0; i < m->nwarnings; i++) sectag_error_clear(&m->warnings[i]);
+  free(m->warnings);
   free(m);
 }
 

@@ -75,6 +75,8 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     sectag_codebook_free(cb);
     return SECTAG_ERR_CODEBOOK;
   }
+  for (size_t i = 0; i < sectag_matcher_warning_count(m); i++)
+    S_report(opt, sectag_matcher_warning(m, i));
   size_t problems = 0;
   if (sectag_corpus_collect(&corpus, opt->paths, opt->npaths, opt->report, opt->userdata,
                             &problems, err) != 0) {

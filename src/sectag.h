@@ -101,6 +101,11 @@ typedef struct sectag_matcher sectag_matcher;
  * when a pattern is invalid. */
 sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err);
 void sectag_matcher_free(sectag_matcher *m);
+/* Warnings about rules that compile but cannot work as the author meant
+ * (an upper-case letter in a pattern never matches case-folded text). The
+ * errors belong to the matcher. */
+size_t sectag_matcher_warning_count(const sectag_matcher *m);
+const sectag_error *sectag_matcher_warning(const sectag_matcher *m, size_t i);
 
 /* -------------------------------------------------------------- document */
 

@@ -120,6 +120,11 @@ static void S_run_match(const char *yaml, size_t ylen, const char *text, size_t 
   sectag_error err = SECTAG_ERROR_INIT;
   sectag_codebook *cb = sectag_codebook_parse(yaml, ylen, "codebook.yaml", &err);
   sectag_matcher *m = cb ? sectag_matcher_new(cb, &err) : NULL;
+  for (size_t i = 0; m && i < sectag_matcher_warning_count(m); i++) {
+    char *msg = sectag_error_format(sectag_matcher_warning(m, i));
+    sectag_buf_printf(out, "%s\n", msg);
+    free(msg);
+  }
   sectag_doc *d = m ? sectag_doc_from_bytes(text, tlen, "doc", "doc.txt", &err) : NULL;
   if (d && sectag_doc_code(d, m, &err) == 0) {
     const sectag_match *mt = sectag_doc_matches(d);
