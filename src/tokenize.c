@@ -92,9 +92,11 @@ static int S_is_terminal(utf8proc_int32_t c) {
          c == 0xFF1F;
 }
 
-static int S_is_closing(utf8proc_int32_t c) {
-  return c == '"' || c == '\'' || c == ')' || c == ']' || c == '}' || c == 0x201D ||
-         c == 0x2019 || c == 0x00BB || c == 0x203A;
+/* Marks that open a sentence or a quotation: ¿ ¡ and the Ps/Pi categories
+ * ( [ { “ ‘ « ‹. Straight quotes count as closing after a period. */
+static int S_is_opening(utf8proc_int32_t c) {
+  utf8proc_category_t cat = utf8proc_category(c);
+  return c == 0xBF || c == 0xA1 || cat == UTF8PROC_CATEGORY_PS || cat == UTF8PROC_CATEGORY_PI;
 }
 
 /* ------------------------------------------------------------ normalize */
@@ -429,12 +431,18 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     int adjacent = d->ntokens > st.sent_first && d->tokens[d->ntokens - 1].end == pos;
     if (st.pending_end) {
       int keep = 0;
-      if (adjacent && kind == SECTAG_TOKEN_PUNCT && (S_is_closing(c) || S_is_terminal(c)))
-        keep = 1; /* closing quote, bracket or another mark: same sentence */
+      if (adjacent && kind == SECTAG_TOKEN_PUNCT && !S_is_opening(c))
+        keep = 1; /* closing quote, bracket, "*" or another mark: same sentence */
       else if (adjacent && kind == SECTAG_TOKEN_WORD)
         keep = 1; /* "www.gob.mx", "fin.Luego": no space, no break */
       else if (st.pending_soft && kind == SECTAG_TOKEN_WORD) {
         if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL) keep = 1; /* ¿verdad? dijo */
+      } else if (st.pending_soft && (c == 0xBF || c == 0xA1)) {
+        /* "con detalle... ¿verdad?": an inverted mark before a lower-case
+         * word continues the sentence as the word itself would */
+        size_t k2;
+        utf8proc_int32_t next = S_decode(&st, end, &k2);
+        if (k2 && utf8proc_category(next) == UTF8PROC_CATEGORY_LL) keep = 1;
       }
       if (!keep) S_close_sentence(&st);
       else if (!(adjacent && kind == SECTAG_TOKEN_PUNCT))
