@@ -341,6 +341,15 @@ static size_t S_word(S_state *st, size_t pos) {
         joins = 1;
     }
     if (!joins) break;
+    if (c == 0x2019 || c == 0x2010 || c == 0x2011) {
+      /* typographic apostrophes and hyphens match the ASCII ones a
+       * codebook author types: "nation’s" is shadowed as "nation's" */
+      size_t from = st->shadow.len;
+      sectag_buf_putc(&st->shadow, c == 0x2019 ? '\'' : '-');
+      S_map_to(st, from, p);
+      p += k;
+      continue;
+    }
     p = S_emit_cluster(st, p); /* format characters emit nothing (IGNORE) */
   }
   return p;
@@ -475,8 +484,17 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
   doc->map = st.map;
   doc->bound = sectag_xcalloc(doc->shadow_len + 1, 1);
   for (size_t i = 0; i < doc->ntokens; i++) {
-    doc->bound[doc->tokens[i].nstart] |= SECTAG_BOUND_START;
-    doc->bound[doc->tokens[i].nend] |= SECTAG_BOUND_END;
+    const sectag_token *t = &doc->tokens[i];
+    doc->bound[t->nstart] |= SECTAG_BOUND_START;
+    doc->bound[t->nend] |= SECTAG_BOUND_END;
+    /* an apostrophe inside a word is a boundary too: 'enemy' matches
+     * "enemy's", 'etat' matches "l'état" */
+    if (t->kind != SECTAG_TOKEN_WORD) continue;
+    for (size_t j = t->nstart + 1; j + 1 < t->nend; j++)
+      if (doc->shadow[j] == '\'') {
+        doc->bound[j] |= SECTAG_BOUND_END;
+        doc->bound[j + 1] |= SECTAG_BOUND_START;
+      }
   }
   doc->tokenized = 1;
 }
