@@ -200,10 +200,18 @@ static void S_yaml_error(S_parser *p) {
     S_fail(p, none, "out of memory while reading the codebook");
   } else {
     S_pos pos = S_pos_of_mark(p, yp->problem_mark);
+    /* the two mistakes codebook authors make most, with what to do */
+    const char *hint = "";
+    size_t at = p->c_byte; /* set by S_pos_of_mark */
+    if (strstr(problem, "mapping values are not allowed"))
+      hint = "; quote a value that contains \": \" (source: \"Buzan (1998): Security\") "
+             "and line a key up with the keys beside it";
+    else if (at < p->len && p->input[at] == '\t')
+      hint = "; YAML does not allow tabs for indentation: indent with spaces";
     if (yp->context)
-      S_fail(p, pos, "YAML syntax error: %s (%s)", problem, yp->context);
+      S_fail(p, pos, "YAML syntax error: %s (%s)%s", problem, yp->context, hint);
     else
-      S_fail(p, pos, "YAML syntax error: %s", problem);
+      S_fail(p, pos, "YAML syntax error: %s%s", problem, hint);
   }
 }
 

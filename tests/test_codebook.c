@@ -350,8 +350,20 @@ static void test_yaml_structure(void) {
          "sectag, name and codes; see docs/codebook-format.md",
          "top level is a string");
   expect("sectag: 1\nname: x\n  label: y\n",
-         "cb.yaml:3:8: YAML syntax error: mapping values are not allowed in this context",
-         "syntax error without a context");
+         "cb.yaml:3:8: YAML syntax error: mapping values are not allowed in this context; "
+         "quote a value that contains \": \" (source: \"Buzan (1998): Security\") and line "
+         "a key up with the keys beside it",
+         "syntax error without a context, with a hint");
+  expect("sectag: 1\nname: x\ncodes:\n  sec:\n    label: War\n    source: Buzan: Security\n",
+         "cb.yaml:6:18: YAML syntax error: mapping values are not allowed in this context; "
+         "quote a value that contains \": \" (source: \"Buzan (1998): Security\") and line "
+         "a key up with the keys beside it",
+         "syntax error: an unquoted colon in a value");
+  expect("sectag: 1\nname: x\ncodes:\n  sec:\n\tlabel: War\n",
+         "cb.yaml:5:1: YAML syntax error: found character that cannot start any token (while "
+         "scanning for the next token); YAML does not allow tabs for indentation: indent with "
+         "spaces",
+         "syntax error: a tab for indentation");
   expect("sectag: 1\nname: x\ncodes:\n  a:\n    label: x\n   bad: y\n",
          "cb.yaml:6:4: YAML syntax error: did not find expected key (while parsing a block "
          "mapping)",
