@@ -29,7 +29,7 @@ static const char S_usage[] =
     "  -V, --version    show the version\n"
     "\n"
     "Example:\n"
-    "  sectag code -c codebooks/securitization-es.yaml -o out corpora/sample\n"
+    "  sectag code -c codebooks/securitization-es.yaml -o out/es corpora/sample/es\n"
     "\n"
     "See `man sectag` (docs/sectag.1) and docs/codebook-format.md.\n";
 
