@@ -712,6 +712,26 @@ static int S_link_codes(S_parser *p) {
     free(parent);
     c->parent = (long)pi;
   }
+  /* a child may repeat its parent's polarity but not contradict it: a
+   * parent's count includes its children's matches */
+  for (size_t i = 0; i < cb->ncodes; ++i) {
+    const sectag_code *c = &cb->codes[i];
+    if (!c->polarity_set) continue;
+    for (long j = c->parent; j >= 0; j = cb->codes[j].parent) {
+      const sectag_code *a = &cb->codes[j];
+      if (!a->polarity_set) continue;
+      if (a->polarity != c->polarity) {
+        S_pos pos = {c->line, c->col};
+        S_fail(p, pos,
+               "code '%s' is %s but its parent '%s' is %s; a parent counts its children's "
+               "matches, so remove the child's polarity or move the code under another parent",
+               c->id, sectag_polarity_name(c->polarity), a->id,
+               sectag_polarity_name(a->polarity));
+        return -1;
+      }
+      break;
+    }
+  }
   for (size_t i = 0; i < cb->ncodes; ++i) {
     sectag_code *c = &cb->codes[i];
     if (c->polarity_set) continue;

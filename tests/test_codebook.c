@@ -354,6 +354,12 @@ static void test_yaml_structure(void) {
          "quote a value that contains \": \" (source: \"Buzan (1998): Security\") and line "
          "a key up with the keys beside it",
          "syntax error without a context, with a hint");
+  expect("sectag: 1\nname: x\ncodes:\n  sec:\n    polarity: securitizing\n  sec.war:\n"
+         "    polarity: desecuritizing\n",
+         "cb.yaml:6:3: code 'sec.war' is desecuritizing but its parent 'sec' is securitizing; a "
+         "parent counts its children's matches, so remove the child's polarity or move the code "
+         "under another parent",
+         "a child contradicts its parent's polarity");
   expect("sectag: 1\nname: x\ncodes:\n  sec:\n    label: War\n    source: Buzan: Security\n",
          "cb.yaml:6:18: YAML syntax error: mapping values are not allowed in this context; "
          "quote a value that contains \": \" (source: \"Buzan (1998): Security\") and line "
