@@ -217,5 +217,12 @@ cat "$TMP/body.tap"
 n=$((n + $(grep -c '^ok\|^not ok' "$TMP/body.tap")))
 failed=$((failed + $(grep -c '^not ok' "$TMP/body.tap")))
 
+# ---------------------------------------------------------------- match text
+TAP_START=$n python3 "$HERE/match_text.py" "$TMP/longest" "$TMP/all" "$TMP/sample-es" \
+  "$TMP/sample-en" >"$TMP/match.tap"
+cat "$TMP/match.tap"
+n=$((n + $(grep -c '^ok\|^not ok' "$TMP/match.tap")))
+failed=$((failed + $(grep -c '^not ok' "$TMP/match.tap")))
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
