@@ -171,18 +171,29 @@ sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *
   return doc;
 }
 
-void sectag_doc_free(sectag_doc *doc) {
-  if (!doc) return;
-  free(doc->doc_id);
-  free(doc->path);
-  free(doc->text);
-  free(doc->lines);
+void sectag_doc_clear_tokens(sectag_doc *doc) {
   free(doc->shadow);
   free(doc->map);
   free(doc->tokens);
   free(doc->sentences);
   free(doc->paragraphs);
   free(doc->bound);
+  doc->shadow = NULL;
+  doc->map = NULL;
+  doc->tokens = NULL;
+  doc->sentences = doc->paragraphs = NULL;
+  doc->bound = NULL;
+  doc->ntokens = doc->nwords = doc->nsentences = doc->nparagraphs = 0;
+  doc->tokenized = 0;
+}
+
+void sectag_doc_free(sectag_doc *doc) {
+  if (!doc) return;
+  free(doc->doc_id);
+  free(doc->path);
+  free(doc->text);
+  free(doc->lines);
+  sectag_doc_clear_tokens(doc);
   free(doc->matches);
   for (size_t i = 0; i < doc->nwarnings; i++) sectag_error_clear(&doc->warnings[i]);
   free(doc->warnings);

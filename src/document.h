@@ -59,6 +59,10 @@ struct sectag_doc {
 
 /* Adds a warning to the document (formatted message, at original offset off,
  * or (size_t)-1 for none). */
+/* Frees the tokenizer's results (shadow, map, tokens, sentences,
+ * paragraphs, boundaries) and marks the document untokenized. */
+void sectag_doc_clear_tokens(sectag_doc *doc);
+
 void sectag_doc_warn(sectag_doc *doc, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -357,19 +357,7 @@ static size_t S_word(S_state *st, size_t pos) {
 
 void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
   if (doc->tokenized && doc->strip_accents == strip_accents) return;
-  /* reset anything from an earlier pass */
-  free(doc->shadow);
-  free(doc->map);
-  free(doc->tokens);
-  free(doc->sentences);
-  free(doc->paragraphs);
-  free(doc->bound);
-  doc->shadow = NULL;
-  doc->map = NULL;
-  doc->tokens = NULL;
-  doc->sentences = doc->paragraphs = NULL;
-  doc->bound = NULL;
-  doc->ntokens = doc->nwords = doc->nsentences = doc->nparagraphs = 0;
+  sectag_doc_clear_tokens(doc); /* anything from an earlier pass */
   doc->strip_accents = strip_accents;
 
   S_state st;
