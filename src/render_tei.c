@@ -80,6 +80,20 @@ static void S_start(S_tei *t, const char *name) {
 
 static void S_end(S_tei *t) { X(xmlTextWriterEndElement(t->w)); }
 
+/* <bibl><title>TITLE</title><idno type="path">PATH</idno></bibl>, for the
+ * source text and for the codebook; PATH may be NULL. */
+static void S_bibl(S_tei *t, const char *title, const char *path) {
+  S_start(t, "bibl");
+  S_elem_text(t, "title", title);
+  if (path) {
+    S_start(t, "idno");
+    S_attr(t, "type", "path");
+    X(xmlTextWriterWriteString(t->w, BAD_CAST path));
+    S_end(t);
+  }
+  S_end(t);
+}
+
 static void S_category(S_tei *t, const sectag_codebook *cb, size_t i) {
   const sectag_code *c = &cb->codes[i];
   S_start(t, "category");
@@ -125,15 +139,7 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   S_elem_text(t, "p", "Coded by sectag " SECTAG_VERSION "; not published.");
   S_end(t);
   S_start(t, "sourceDesc");
-  S_start(t, "bibl");
-  S_elem_text(t, "title", d->doc_id);
-  if (d->path) {
-    S_start(t, "idno");
-    S_attr(t, "type", "path");
-    X(xmlTextWriterWriteString(t->w, BAD_CAST d->path));
-    S_end(t);
-  }
-  S_end(t);
+  S_bibl(t, d->doc_id, d->path);
   S_end(t); /* sourceDesc */
   S_end(t); /* fileDesc */
 
@@ -147,15 +153,7 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   S_end(t);
   S_start(t, "classDecl");
   S_start(t, "taxonomy");
-  S_start(t, "bibl");
-  S_elem_text(t, "title", cb->name);
-  if (cb->path) {
-    S_start(t, "idno");
-    S_attr(t, "type", "path");
-    X(xmlTextWriterWriteString(t->w, BAD_CAST cb->path));
-    S_end(t);
-  }
-  S_end(t);
+  S_bibl(t, cb->name, cb->path);
   for (size_t i = 0; i < cb->ncodes; i++)
     if (cb->codes[i].parent < 0) S_category(t, cb, i);
   S_end(t); /* taxonomy */
