@@ -55,6 +55,7 @@ static int S_cmp_ids(const void *a, const void *b) {
 }
 
 int sectag_corpus_collect(sectag_corpus *c, const char *const *paths, size_t npaths,
+                          const sectag_corpus_options *opt,
                           void (*report)(void *, const sectag_error *), void *ud,
                           size_t *nproblems, sectag_error *err) {
   memset(c, 0, sizeof *c);

@@ -103,27 +103,81 @@ static int S_validate(sectag_doc *doc, sectag_error *err) {
   return 0;
 }
 
-sectag_doc *sectag_doc_from_bytes(const char *bytes, size_t len, const char *doc_id,
-                                  const char *path, sectag_error *err) {
-  if (len > SECTAG_MAX_DOC_BYTES) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path ? path : doc_id, 0, 0,
-                     "document is %zu bytes, over the limit of %zu bytes for one document; "
-                     "split it into smaller files",
-                     len, SECTAG_MAX_DOC_BYTES);
-    return NULL;
-  }
+sectag_doc *sectag_doc_new(const char *doc_id, const char *path) {
   sectag_doc *doc = sectag_xcalloc(1, sizeof *doc);
   doc->doc_id = sectag_xstrdup(doc_id ? doc_id : "");
   doc->path = path ? sectag_xstrdup(path) : NULL;
+  doc->format = "txt";
+  doc->text = sectag_xstrdup("");
+  S_index_lines(doc);
+  return doc;
+}
+
+int sectag_doc_set_text(sectag_doc *doc, const char *bytes, size_t len, sectag_error *err) {
+  if (len > SECTAG_MAX_DOC_BYTES) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, doc->path ? doc->path : doc->doc_id, 0, 0,
+                     "document is %zu bytes, over the limit of %zu bytes for one document; "
+                     "split it into smaller files",
+                     len, SECTAG_MAX_DOC_BYTES);
+    return -1;
+  }
+  free(doc->text);
+  free(doc->lines);
   doc->text = sectag_xstrndup(bytes, len);
   doc->len = len;
-  if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) doc->body = 3;
+  doc->body = len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   S_index_lines(doc);
-  if (S_validate(doc, err) != 0) {
+  return S_validate(doc, err);
+}
+
+sectag_doc *sectag_doc_from_bytes(const char *bytes, size_t len, const char *doc_id,
+                                  const char *path, sectag_error *err) {
+  sectag_doc *doc = sectag_doc_new(doc_id, path);
+  if (sectag_doc_set_text(doc, bytes, len, err) != 0) {
     sectag_doc_free(doc);
     return NULL;
   }
   return doc;
+}
+
+void sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind) {
+  if (end <= start) return;
+  doc->hidden = sectag_xrealloc(doc->hidden, (doc->nhidden + 1) * sizeof *doc->hidden);
+  doc->hidden[doc->nhidden++] = (sectag_hidden){start, end, kind};
+}
+
+void sectag_doc_add_turn(sectag_doc *doc, size_t start, size_t end, uint32_t speaker) {
+  doc->turns = sectag_xrealloc(doc->turns, (doc->nturns + 1) * sizeof *doc->turns);
+  doc->turns[doc->nturns++] = (sectag_turn){start, end, speaker};
+}
+
+void sectag_doc_set_str(char **field, const char *s) {
+  free(*field);
+  *field = s ? sectag_xstrdup(s) : NULL;
+}
+
+long sectag_doc_turn_at(const sectag_doc *doc, size_t off) {
+  size_t lo = 0, hi = doc->nturns; /* first turn whose end is after off */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->turns[mid].end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < doc->nturns && doc->turns[lo].start <= off) return (long)lo;
+  return -1;
+}
+
+long sectag_doc_token_speaker(const sectag_doc *doc, size_t i) {
+  if (!doc->tok_turn || i >= doc->ntokens || doc->tok_turn[i] == UINT32_MAX) return -1;
+  return (long)doc->turns[doc->tok_turn[i]].speaker;
+}
+
+int sectag_doc_token_counted(const sectag_doc *doc, size_t i) {
+  long sp = sectag_doc_token_speaker(doc, i);
+  if (sp < 0) return !doc->filtered;
+  return doc->speakers[sp].selected;
 }
 
 sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *err) {
@@ -178,6 +232,12 @@ void sectag_doc_clear_tokens(sectag_doc *doc) {
   free(doc->sentences);
   free(doc->paragraphs);
   free(doc->bound);
+  free(doc->tok_turn);
+  free(doc->barriers);
+  doc->tok_turn = NULL;
+  doc->barriers = NULL;
+  doc->nbarriers = 0;
+  doc->ncounted = 0;
   doc->shadow = NULL;
   doc->map = NULL;
   doc->tokens = NULL;
@@ -192,6 +252,22 @@ void sectag_doc_free(sectag_doc *doc) {
   free(doc->doc_id);
   free(doc->path);
   free(doc->text);
+  free(doc->title);
+  free(doc->date);
+  free(doc->group);
+  for (size_t i = 0; i < doc->nmeta; i++) {
+    free(doc->meta[i].key);
+    free(doc->meta[i].value);
+  }
+  free(doc->meta);
+  for (size_t i = 0; i < doc->nspeakers; i++) {
+    free(doc->speakers[i].id);
+    free(doc->speakers[i].label);
+    free(doc->speakers[i].role);
+  }
+  free(doc->speakers);
+  free(doc->turns);
+  free(doc->hidden);
   free(doc->lines);
   sectag_doc_clear_tokens(doc);
   free(doc->matches);

@@ -17,9 +17,70 @@
  * 32-bit inside the shadow map, and a single speech is never this large). */
 #define SECTAG_MAX_DOC_BYTES ((size_t)1 << 30)
 
+/* A speaker of a transcript. Speakers are per document, in order of first
+ * appearance. */
+typedef struct sectag_speaker {
+  char *id;     /* from the alias table, else a slug of the label ("unknown"
+                   for text before the first label) */
+  char *label;  /* the label as first seen, e.g. "PRESIDENTE ANDRÉS MANUEL
+                   LÓPEZ OBRADOR"; "" for unknown */
+  char *role;   /* from the alias table, or NULL */
+  int selected; /* coded and counted (--speaker / --role); 1 when no filter */
+  int unknown;  /* the text before the first label (a TEI personGrp) */
+} sectag_speaker;
+
+/* A speaker turn: [start, end) of the text (after the label), original
+ * bytes. Turns are sorted and do not overlap. */
+typedef struct sectag_turn {
+  size_t start, end;
+  uint32_t speaker;    /* index into speakers */
+} sectag_turn;
+
+/* A part of the text that is kept in the source but never tokenized, coded
+ * or counted: a speaker label, a Markdown title or date line, an image. */
+typedef enum sectag_hidden_kind {
+  SECTAG_HIDDEN_LABEL = 1,
+  SECTAG_HIDDEN_TITLE,
+  SECTAG_HIDDEN_DATE,
+  SECTAG_HIDDEN_IMAGE,
+  SECTAG_HIDDEN_MARKUP /* other markup (e.g. a Markdown rule line) */
+} sectag_hidden_kind;
+
+typedef struct sectag_hidden {
+  size_t start, end;   /* original bytes */
+  sectag_hidden_kind kind;
+} sectag_hidden;
+
+/* Metadata of one document, as (key, value) pairs; the run decides the
+ * column order (see corpus.h). */
+typedef struct sectag_kv {
+  char *key;
+  char *value;
+} sectag_kv;
+
 struct sectag_doc {
   char *doc_id;
   char *path;          /* may be NULL */
+  const char *format;  /* reader name: "txt", "md", "html", "tei", "jsonl",
+                          "csv"; static */
+  char *title;         /* owned or NULL: from the source (Markdown #, HTML
+                          <title>, TEI titleStmt) */
+  char *date;          /* owned or NULL: ISO 8601 (YYYY-MM-DD, YYYY-MM or
+                          YYYY) */
+  char *group;         /* owned or NULL: e.g. the administration */
+  sectag_kv *meta;     /* owned: further metadata (manifest, file name, JSON
+                          fields), in the run's column order */
+  size_t nmeta;
+
+  sectag_speaker *speakers; /* owned; empty when the text has no turns */
+  size_t nspeakers;
+  sectag_turn *turns;       /* owned, sorted */
+  size_t nturns;
+  sectag_hidden *hidden;    /* owned, sorted, not overlapping */
+  size_t nhidden;
+  int filtered;             /* a speaker filter is set: text outside every
+                               turn is not counted */
+
   char *text;          /* original bytes, owned, NUL-terminated for safety */
   size_t len;
   size_t body;         /* where the text starts: 3 after a UTF-8 BOM, else 0 */
@@ -38,7 +99,14 @@ struct sectag_doc {
                           end of the last character */
   sectag_token *tokens;
   size_t ntokens;
-  size_t nwords;
+  size_t nwords;       /* all word tokens */
+  size_t ncounted;     /* word tokens of selected speakers (= nwords when no
+                          speaker filter is set) */
+  uint32_t *tok_turn;  /* ntokens entries when nturns > 0: the turn of each
+                          token; NULL otherwise */
+  size_t *barriers;    /* shadow offsets where a turn starts; a match never
+                          crosses one */
+  size_t nbarriers;
   sectag_span *sentences;
   size_t nsentences;
   sectag_span *paragraphs;
@@ -56,6 +124,32 @@ struct sectag_doc {
 
 #define SECTAG_BOUND_START 1
 #define SECTAG_BOUND_END 2
+
+/* ---- building a document (readers) ---- */
+
+/* A new document with no text yet (readers then call sectag_doc_set_text). */
+sectag_doc *sectag_doc_new(const char *doc_id, const char *path);
+/* Takes the text (UTF-8, validated here: NUL bytes and invalid UTF-8 are
+ * errors with line and column), drops a BOM and indexes the lines. bytes is
+ * copied. Returns 0 or -1 with err (SECTAG_ERR_INPUT). */
+int sectag_doc_set_text(sectag_doc *doc, const char *bytes, size_t len, sectag_error *err);
+/* Marks [start, end) hidden (see sectag_hidden). Ranges must be added in
+ * order and not overlap. */
+void sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind);
+/* Adds a turn of the speaker with this index (see speakers.h for how a label
+ * becomes a speaker). Turns must be added in order. */
+void sectag_doc_add_turn(sectag_doc *doc, size_t start, size_t end, uint32_t speaker);
+/* Sets or replaces a string field (title, date, group): *field = copy of s
+ * (NULL clears). */
+void sectag_doc_set_str(char **field, const char *s);
+/* The turn holding original offset off, or -1. */
+long sectag_doc_turn_at(const sectag_doc *doc, size_t off);
+/* The speaker of token i, or -1 when the document has no turns or the token
+ * is outside every turn. */
+long sectag_doc_token_speaker(const sectag_doc *doc, size_t i);
+/* Whether token i is counted (its speaker is selected, or there is no
+ * filter). */
+int sectag_doc_token_counted(const sectag_doc *doc, size_t i);
 
 /* Adds a warning to the document (formatted message, at original offset off,
  * or (size_t)-1 for none). */

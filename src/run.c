@@ -78,7 +78,7 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   for (size_t i = 0; i < sectag_matcher_warning_count(m); i++)
     S_report(opt, sectag_matcher_warning(m, i));
   size_t problems = 0;
-  if (sectag_corpus_collect(&corpus, opt->paths, opt->npaths, opt->report, opt->userdata,
+  if (sectag_corpus_collect(&corpus, opt->paths, opt->npaths, NULL, opt->report, opt->userdata,
                             &problems, err) != 0) {
     status = SECTAG_ERR_USAGE;
     goto done;

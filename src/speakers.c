@@ -1,0 +1,2 @@
+/* speakers.c: (being written) */
+typedef int S_placeholder_speakers; /* being written */
