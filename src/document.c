@@ -140,10 +140,29 @@ sectag_doc *sectag_doc_from_bytes(const char *bytes, size_t len, const char *doc
   return doc;
 }
 
-void sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind) {
-  if (end <= start) return;
+int sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind) {
+  if (end <= start || end > doc->len) return -1;
+  size_t i = doc->nhidden; /* insert in order; refuse an overlap */
+  while (i > 0 && doc->hidden[i - 1].start >= start) i--;
+  if (i > 0 && doc->hidden[i - 1].end > start) return -1;
+  if (i < doc->nhidden && doc->hidden[i].start < end) return -1;
   doc->hidden = sectag_xrealloc(doc->hidden, (doc->nhidden + 1) * sizeof *doc->hidden);
-  doc->hidden[doc->nhidden++] = (sectag_hidden){start, end, kind};
+  memmove(doc->hidden + i + 1, doc->hidden + i, (doc->nhidden - i) * sizeof *doc->hidden);
+  doc->hidden[i] = (sectag_hidden){start, end, kind};
+  doc->nhidden++;
+  return 0;
+}
+
+int sectag_doc_is_hidden(const sectag_doc *doc, size_t off) {
+  size_t lo = 0, hi = doc->nhidden; /* first range whose end is after off */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (doc->hidden[mid].end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < doc->nhidden && doc->hidden[lo].start <= off;
 }
 
 void sectag_doc_add_turn(sectag_doc *doc, size_t start, size_t end, uint32_t speaker) {

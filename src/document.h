@@ -133,9 +133,12 @@ sectag_doc *sectag_doc_new(const char *doc_id, const char *path);
  * errors with line and column), drops a BOM and indexes the lines. bytes is
  * copied. Returns 0 or -1 with err (SECTAG_ERR_INPUT). */
 int sectag_doc_set_text(sectag_doc *doc, const char *bytes, size_t len, sectag_error *err);
-/* Marks [start, end) hidden (see sectag_hidden). Ranges must be added in
- * order and not overlap. */
-void sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind);
+/* Marks [start, end) hidden (see sectag_hidden), keeping the ranges sorted.
+ * Returns 0, or -1 (and adds nothing) when the range is empty, out of the
+ * text or overlaps a hidden range. */
+int sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind);
+/* Whether original offset off is inside a hidden range. */
+int sectag_doc_is_hidden(const sectag_doc *doc, size_t off);
 /* Adds a turn of the speaker with this index (see speakers.h for how a label
  * becomes a speaker). Turns must be added in order. */
 void sectag_doc_add_turn(sectag_doc *doc, size_t start, size_t end, uint32_t speaker);

@@ -225,12 +225,30 @@ void sectag_matcher_free(sectag_matcher *m) {
 }
 
 /* The boundary check (see the top of this file). */
+/* Whether shadow range [s, e) crosses a turn barrier (a barrier strictly
+ * inside it). */
+static int S_crosses(const sectag_doc *d, size_t s, size_t e) {
+  size_t lo = 0, hi = d->nbarriers; /* first barrier > s */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->barriers[mid] <= s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < d->nbarriers && d->barriers[lo] < e;
+}
+
+/* The boundary check (see the top of this file); a match may not cross from
+ * one speaker's turn into the next either. */
 static int S_callout(pcre2_callout_block *blk, void *data) {
-  const unsigned char *bound = data;
+  const sectag_doc *d = data;
+  const unsigned char *bound = d->bound;
   if (blk->callout_number == 1)
     return (bound[blk->current_position] & SECTAG_BOUND_START) ? 0 : 1;
   if (blk->current_position <= blk->start_match) return 1;
-  return (bound[blk->current_position] & SECTAG_BOUND_END) ? 0 : 1;
+  if (!(bound[blk->current_position] & SECTAG_BOUND_END)) return 1;
+  return d->nbarriers && S_crosses(d, blk->start_match, blk->current_position) ? 1 : 0;
 }
 
 static int S_cmp_longest(const void *a, const void *b) {
@@ -302,7 +320,8 @@ static int S_run_rule(const sectag_matcher *m, sectag_doc *d, size_t ri, pcre2_m
       *cap = *cap ? *cap * 2 : 64;
       *cands = sectag_xrealloc(*cands, *cap * sizeof **cands);
     }
-    (*cands)[(*n)++] = (S_cand){s, e, (uint32_t)ri};
+    /* partial rules have no callouts: drop a match across turns here */
+    if (!(d->nbarriers && S_crosses(d, s, e))) (*cands)[(*n)++] = (S_cand){s, e, (uint32_t)ri};
     start = e;
   }
   return 0;
@@ -319,7 +338,7 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   pcre2_set_match_limit(mc, SECTAG_MATCH_LIMIT);
   pcre2_set_depth_limit(mc, SECTAG_DEPTH_LIMIT);
   pcre2_set_heap_limit(mc, SECTAG_HEAP_LIMIT);
-  pcre2_set_callout(mc, S_callout, d->bound);
+  pcre2_set_callout(mc, S_callout, d);
   pcre2_jit_stack *js = NULL;
   if (m->jit) {
     js = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, NULL);
@@ -374,6 +393,8 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
     mt->end_tok = S_tok_after(d, mt->end);
     if (mt->end_tok < d->ntokens && d->tokens[mt->end_tok].start < mt->end) mt->end_tok++;
     if (mt->first_tok >= mt->end_tok) continue; /* covers only white space */
+    /* a speaker filter: matches in other speakers' turns are not coded */
+    if (!sectag_doc_token_counted(d, mt->first_tok)) continue;
     mt->sentence = d->tokens[mt->first_tok].sentence;
     mt->end_sentence = d->tokens[mt->end_tok - 1].sentence;
     d->nmatches++;

@@ -1,2 +1,96 @@
-/* reader.c: (being written) */
-typedef int S_placeholder_reader; /* being written */
+/* reader.c: the reader table (which reader takes which file) and what the
+ * text-like readers share: splitting a text into speaker turns. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "reader.h"
+#include "speakers.h"
+
+static const sectag_reader *const S_readers[] = {&sectag_reader_txt, &sectag_reader_md,
+                                                 &sectag_reader_html, &sectag_reader_tei, NULL};
+
+/* Endings of record corpora, taken by the corpus stage, not by a reader. */
+static const char *const S_record_ext[] = {".jsonl", ".ndjson", NULL};
+
+static int S_ends_with(const char *name, const char *ext) {
+  size_t n = strlen(name), e = strlen(ext);
+  return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+const sectag_reader *sectag_reader_for_path(const char *path) {
+  for (const sectag_reader *const *r = S_readers; *r; r++)
+    for (const char *const *e = (*r)->extensions; *e; e++)
+      if (S_ends_with(path, *e)) return *r;
+  return NULL;
+}
+
+const sectag_reader *sectag_reader_by_name(const char *name) {
+  for (const sectag_reader *const *r = S_readers; *r; r++)
+    if (strcmp((*r)->name, name) == 0) return *r;
+  return NULL;
+}
+
+int sectag_reader_wanted(const char *name) {
+  if (sectag_reader_for_path(name)) return 1;
+  for (const char *const *e = S_record_ext; *e; e++)
+    if (S_ends_with(name, *e)) return 1;
+  return 0;
+}
+
+/* Whether [a, b) holds anything but white space and hidden ranges. */
+static int S_has_text(const sectag_doc *doc, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++) {
+    char c = doc->text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') continue;
+    if (sectag_doc_is_hidden(doc, i)) continue;
+    return 1;
+  }
+  return 0;
+}
+
+typedef struct {
+  size_t line;   /* where the line starts (the hidden label starts here) */
+  size_t ls, le; /* the label's own text */
+  size_t end;    /* where the turn's text starts */
+} S_label;
+
+void sectag_reader_split_turns(sectag_doc *doc, size_t from, const sectag_read_ctx *ctx) {
+  if (!ctx || !ctx->speakers || doc->nturns) return;
+  const sectag_speakers *sp = ctx->speakers;
+  S_label *labels = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t l = 0; l < doc->nlines; l++) {
+    size_t pos = doc->lines[l];
+    if (pos < from || pos < doc->body || pos >= doc->len) continue;
+    if (sectag_doc_is_hidden(doc, pos)) continue;
+    size_t ls, le, end;
+    if (!sectag_speakers_match_label(sp, doc->text, doc->len, pos, &ls, &le, &end)) continue;
+    /* a label must not swallow a hidden range (e.g. an image on its line) */
+    int clash = 0;
+    for (size_t i = pos; i < end && !clash; i++) clash = sectag_doc_is_hidden(doc, i);
+    if (clash) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 32;
+      labels = sectag_xrealloc(labels, cap * sizeof *labels);
+    }
+    labels[n++] = (S_label){pos, ls, le, end};
+  }
+  if (n == 0) {
+    free(labels);
+    return;
+  }
+  size_t start0 = from > doc->body ? from : doc->body;
+  if (S_has_text(doc, start0, labels[0].line)) {
+    uint32_t u = sectag_speakers_intern(sp, doc, NULL, 0);
+    sectag_doc_add_turn(doc, start0, labels[0].line, u);
+  }
+  for (size_t i = 0; i < n; i++) {
+    sectag_doc_hide(doc, labels[i].line, labels[i].end, SECTAG_HIDDEN_LABEL);
+    uint32_t s = sectag_speakers_intern(sp, doc, doc->text + labels[i].ls,
+                                        labels[i].le - labels[i].ls);
+    size_t stop = i + 1 < n ? labels[i + 1].line : doc->len;
+    sectag_doc_add_turn(doc, labels[i].end, stop, s);
+  }
+  free(labels);
+}

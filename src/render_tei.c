@@ -19,6 +19,7 @@
 
 #include "error.h"
 #include "render.h"
+#include "speakers.h"
 
 #define TEI_NS "http://www.tei-c.org/ns/1.0"
 
@@ -30,6 +31,8 @@ typedef struct {
   size_t first_bad_off; /* where the first one was */
   unsigned long first_bad_cp;
   int rc; /* < 0 once libxml2 failed */
+  char **person_ids; /* per speaker: its xml:id in this file */
+  char *group_id;    /* the group's category xml:id */
 } S_tei;
 
 #define X(call)                                                                          \
@@ -38,7 +41,7 @@ typedef struct {
   } while (0)
 
 /* Writes original bytes [a, b) as text, replacing what XML 1.0 forbids. */
-static void S_text(S_tei *t, size_t a, size_t b) {
+static void S_plain(S_tei *t, size_t a, size_t b) {
   if (a >= b) return;
   const unsigned char *s = (const unsigned char *)t->doc->text;
   sectag_buf_clear(&t->scratch);
@@ -64,6 +67,50 @@ static void S_text(S_tei *t, size_t a, size_t b) {
     sectag_buf_putc(&t->scratch, c);
   }
   X(xmlTextWriterWriteString(t->w, (const xmlChar *)t->scratch.ptr));
+}
+
+static const char *S_hidden_name(sectag_hidden_kind k) {
+  switch (k) {
+  case SECTAG_HIDDEN_LABEL:
+    return "speaker";
+  case SECTAG_HIDDEN_TITLE:
+    return "title";
+  case SECTAG_HIDDEN_DATE:
+    return "date";
+  case SECTAG_HIDDEN_IMAGE:
+    return "image";
+  default:
+    return "markup";
+  }
+}
+
+/* Writes original bytes [a, b): hidden parts (labels, titles, images...)
+ * become <note type="KIND">, so the body still holds every byte of the
+ * source, and what was not coded is marked as such. */
+static void S_text(S_tei *t, size_t a, size_t b) {
+  const sectag_doc *d = t->doc;
+  size_t lo = 0, hi = d->nhidden; /* first hidden range ending after a */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->hidden[mid].end <= a)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t i = a;
+  for (size_t h = lo; h < d->nhidden && d->hidden[h].start < b; h++) {
+    size_t hs = d->hidden[h].start > i ? d->hidden[h].start : i;
+    size_t he = d->hidden[h].end < b ? d->hidden[h].end : b;
+    S_plain(t, i, hs);
+    if (xmlTextWriterStartElement(t->w, BAD_CAST "note") < 0 ||
+        xmlTextWriterWriteAttribute(t->w, BAD_CAST "type",
+                                    BAD_CAST S_hidden_name(d->hidden[h].kind)) < 0)
+      t->rc = -1;
+    S_plain(t, hs, he);
+    if (xmlTextWriterEndElement(t->w) < 0) t->rc = -1;
+    i = he;
+  }
+  S_plain(t, i, b);
 }
 
 static void S_elem_text(S_tei *t, const char *name, const char *text) {
@@ -120,7 +167,7 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   S_start(t, "teiHeader");
   S_start(t, "fileDesc");
   S_start(t, "titleStmt");
-  S_elem_text(t, "title", d->doc_id);
+  S_elem_text(t, "title", d->title ? d->title : d->doc_id);
   S_start(t, "respStmt");
   S_elem_text(t, "resp", "Automatic coding");
   S_elem_text(t, "name", "sectag " SECTAG_VERSION);
@@ -138,8 +185,18 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   S_start(t, "publicationStmt");
   S_elem_text(t, "p", "Coded by sectag " SECTAG_VERSION "; not published.");
   S_end(t);
+  if (d->nmeta) { /* metadata from the manifest, the file name or the record */
+    S_start(t, "notesStmt");
+    for (size_t i = 0; i < d->nmeta; i++) {
+      S_start(t, "note");
+      S_attr(t, "type", d->meta[i].key);
+      X(xmlTextWriterWriteString(t->w, BAD_CAST d->meta[i].value));
+      S_end(t);
+    }
+    S_end(t);
+  }
   S_start(t, "sourceDesc");
-  S_bibl(t, d->doc_id, d->path);
+  S_bibl(t, d->title ? d->title : d->doc_id, d->path);
   S_end(t); /* sourceDesc */
   S_end(t); /* fileDesc */
 
@@ -157,8 +214,65 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   for (size_t i = 0; i < cb->ncodes; i++)
     if (cb->codes[i].parent < 0) S_category(t, cb, i);
   S_end(t); /* taxonomy */
+  if (d->group) { /* the group (e.g. the administration) as a category */
+    S_start(t, "taxonomy");
+    S_attr(t, "xml:id", "sectag-groups");
+    S_start(t, "category");
+    S_attr(t, "xml:id", t->group_id);
+    S_start(t, "catDesc");
+    X(xmlTextWriterWriteString(t->w, BAD_CAST d->group));
+    S_end(t);
+    S_end(t);
+    S_end(t);
+  }
   S_end(t); /* classDecl */
   S_end(t); /* encodingDesc */
+
+  if (d->date || d->nspeakers || d->group) {
+    S_start(t, "profileDesc");
+    if (d->date) {
+      S_start(t, "creation");
+      S_start(t, "date");
+      S_attr(t, "when", d->date);
+      X(xmlTextWriterWriteString(t->w, BAD_CAST d->date));
+      S_end(t);
+      S_end(t);
+    }
+    if (d->nspeakers) {
+      S_start(t, "particDesc");
+      S_start(t, "listPerson");
+      for (size_t i = 0; i < d->nspeakers; i++) {
+        const sectag_speaker *sp = &d->speakers[i];
+        S_start(t, sp->unknown ? "personGrp" : "person");
+        S_attr(t, "xml:id", t->person_ids[i]);
+        if (sp->role)
+          S_attr(t, "role", sp->role);
+        else if (sp->unknown)
+          S_attr(t, "role", "unknown");
+        if (!sp->unknown) {
+          S_elem_text(t, "persName", sp->label);
+        } else {
+          S_start(t, "p");
+          X(xmlTextWriterWriteString(t->w, BAD_CAST "Text before the first speaker label."));
+          S_end(t);
+        }
+        S_end(t);
+      }
+      S_end(t); /* listPerson */
+      S_end(t); /* particDesc */
+    }
+    if (d->group) {
+      S_start(t, "textClass");
+      S_start(t, "catRef");
+      S_attr(t, "scheme", "#sectag-groups");
+      sectag_buf_clear(&t->scratch);
+      sectag_buf_printf(&t->scratch, "#%s", t->group_id);
+      S_attr(t, "target", t->scratch.ptr);
+      S_end(t);
+      S_end(t);
+    }
+    S_end(t); /* profileDesc */
+  }
   S_end(t); /* teiHeader */
 }
 
@@ -189,10 +303,12 @@ static int S_cmp_events(const void *a, const void *b) {
   return x->m < y->m ? -1 : x->m > y->m;
 }
 
+/* Whether [a, b) holds only XML white space and hidden ranges (which are
+ * written as <note>, allowed between elements). */
 static int S_is_xml_ws(const sectag_doc *d, size_t a, size_t b) {
   for (size_t i = a; i < b; i++) {
     char c = d->text[i];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return 0;
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && !sectag_doc_is_hidden(d, i)) return 0;
   }
   return 1;
 }
@@ -216,13 +332,25 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
 
   size_t e = 0, pos = d->body;
   char id[64];
+  long cur_turn = -1;
   for (size_t p = 0; p < d->nparagraphs; p++) {
     const sectag_span *ps = &d->paragraphs[p];
-    /* the gap before a paragraph: white space stays between the elements;
-     * anything else (a stray format character) goes inside the <p> */
+    /* a speaker turn is a <u>, its paragraphs <seg type="p"> */
+    long turn = d->nturns ? sectag_doc_turn_at(d, ps->start) : -1;
+    if (cur_turn >= 0 && turn != cur_turn) S_end(t); /* u */
+    /* the gap before a paragraph: white space and hidden parts stay between
+     * the elements; anything else (a stray format character) goes inside */
     int gap_ws = S_is_xml_ws(d, pos, ps->start);
     if (gap_ws) S_text(t, pos, ps->start);
-    S_start(t, "p");
+    if (turn >= 0 && turn != cur_turn) {
+      S_start(t, "u");
+      sectag_buf_clear(&t->scratch);
+      sectag_buf_printf(&t->scratch, "#%s", t->person_ids[d->turns[turn].speaker]);
+      S_attr(t, "who", t->scratch.ptr);
+    }
+    cur_turn = turn;
+    S_start(t, turn >= 0 ? "seg" : "p");
+    if (turn >= 0) S_attr(t, "type", "p");
     if (gap_ws) pos = ps->start;
     for (size_t s = ps->first; s < ps->last; s++) {
       const sectag_span *ss = &d->sentences[s];
@@ -263,6 +391,7 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
     }
     S_end(t); /* p */
   }
+  if (cur_turn >= 0) S_end(t); /* u */
   if (d->nparagraphs == 0) { /* an empty document still has a body */
     S_start(t, "p");
     if (!S_is_xml_ws(d, pos, d->len)) {
@@ -328,6 +457,38 @@ static unsigned char *S_marks(const sectag_doc *d) {
   return mark;
 }
 
+/* Whether an xml:id is taken by the codebook's categories or by the ids
+ * sectag gives sentences (sN) and matches (mN, mN.start). */
+static int S_id_taken(const char *id, const sectag_codebook *cb) {
+  if ((id[0] == 's' || id[0] == 'm') && id[1] >= '0' && id[1] <= '9') return 1;
+  if (strcmp(id, "sectag-groups") == 0) return 1;
+  if (strncmp(id, "group.", 6) == 0) return 1;
+  for (size_t i = 0; i < cb->ncodes; i++)
+    if (strcmp(cb->codes[i].id, id) == 0) return 1;
+  return 0;
+}
+
+/* The xml:ids of the speakers and of the group. A speaker id that clashes
+ * with another id in the file is prefixed "speaker-". */
+static void S_ids(S_tei *t, const sectag_codebook *cb) {
+  const sectag_doc *d = t->doc;
+  t->person_ids = sectag_xcalloc(d->nspeakers + 1, sizeof *t->person_ids);
+  for (size_t i = 0; i < d->nspeakers; i++) {
+    const char *id = d->speakers[i].id;
+    sectag_buf b = SECTAG_BUF_INIT;
+    if (S_id_taken(id, cb)) sectag_buf_puts(&b, "speaker-");
+    sectag_buf_puts(&b, id);
+    t->person_ids[i] = sectag_buf_detach(&b);
+  }
+  if (d->group) {
+    char *slug = sectag_slug(d->group, strlen(d->group));
+    sectag_buf b = SECTAG_BUF_INIT;
+    sectag_buf_printf(&b, "group.%s", slug);
+    free(slug);
+    t->group_id = sectag_buf_detach(&b);
+  }
+}
+
 int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
                       sectag_error *err) {
   xmlBufferPtr xb = xmlBufferCreate();
@@ -342,6 +503,7 @@ int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *ou
     return -1;
   }
   unsigned char *mark = S_marks(doc);
+  S_ids(t, cb);
   X(xmlTextWriterStartDocument(t->w, "1.0", "UTF-8", NULL));
   X(xmlTextWriterSetIndent(t->w, 1));
   X(xmlTextWriterSetIndentString(t->w, BAD_CAST "  "));
@@ -364,6 +526,9 @@ int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *ou
   if (xmlBufferLength(xb) > 0 && xmlBufferContent(xb)[xmlBufferLength(xb) - 1] != '\n')
     xmlBufferCCat(xb, "\n");
   free(mark);
+  for (size_t i = 0; i < doc->nspeakers; i++) free(t->person_ids[i]);
+  free(t->person_ids);
+  free(t->group_id);
   if (t->rc == 0) sectag_buf_put(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
   xmlBufferFree(xb);
   sectag_buf_free(&t->scratch);

@@ -355,6 +355,18 @@ static size_t S_word(S_state *st, size_t pos) {
   return p;
 }
 
+/* A hidden range that ends a paragraph: a label, a title or date line, or
+ * anything that fills its lines (an image line, a rule line). */
+static int S_hidden_is_block(const sectag_doc *d, const sectag_hidden *h) {
+  if (h->kind == SECTAG_HIDDEN_LABEL || h->kind == SECTAG_HIDDEN_TITLE ||
+      h->kind == SECTAG_HIDDEN_DATE)
+    return 1;
+  int at_start = h->start <= d->body || d->text[h->start - 1] == '\n' ||
+                 d->text[h->start - 1] == '\r';
+  int at_end = h->end >= d->len || d->text[h->end] == '\n' || d->text[h->end] == '\r';
+  return at_start && at_end;
+}
+
 void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
   if (doc->tokenized && doc->strip_accents == strip_accents) return;
   sectag_doc_clear_tokens(doc); /* anything from an earlier pass */
@@ -367,8 +379,47 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
   st.len = doc->len;
   sectag_buf_init(&st.shadow);
 
-  size_t pos = doc->body;
-  while (pos < st.len) {
+  /* The text is scanned in pieces: a hidden range is skipped as white space
+   * (a whole hidden line, a label, a title or a date line ends the
+   * paragraph), and a turn boundary ends the paragraph and puts a barrier in
+   * the shadow that no match may cross. */
+  const size_t full = st.len;
+  size_t pos = doc->body, hi = 0, ti = 0, bcap = 0;
+  long cur_turn = -2; /* no turn yet decided */
+  while (pos < full) {
+    while (hi < doc->nhidden && doc->hidden[hi].end <= pos) hi++;
+    if (hi < doc->nhidden && doc->hidden[hi].start <= pos) {
+      const sectag_hidden *h = &doc->hidden[hi++];
+      if (S_hidden_is_block(doc, h)) S_close_paragraph(&st);
+      S_emit_space(&st, pos);
+      pos = h->end;
+      continue;
+    }
+    long turn = -1;
+    size_t lim = full;
+    if (doc->nturns) {
+      while (ti < doc->nturns && doc->turns[ti].end <= pos) ti++;
+      if (ti < doc->nturns && doc->turns[ti].start <= pos) {
+        turn = (long)ti;
+        lim = doc->turns[ti].end;
+      } else if (ti < doc->nturns) {
+        lim = doc->turns[ti].start;
+      }
+      if (turn != cur_turn) {
+        S_close_paragraph(&st);
+        if (st.shadow.len > 0) {
+          S_emit_space(&st, pos);
+          if (doc->nbarriers == bcap) {
+            bcap = bcap ? bcap * 2 : 16;
+            doc->barriers = sectag_xrealloc(doc->barriers, bcap * sizeof *doc->barriers);
+          }
+          doc->barriers[doc->nbarriers++] = st.shadow.len;
+        }
+        cur_turn = turn;
+      }
+    }
+    if (hi < doc->nhidden && doc->hidden[hi].start < lim) lim = doc->hidden[hi].start;
+    st.len = lim;
     size_t k;
     utf8proc_int32_t c = S_decode(&st, pos, &k);
 
@@ -389,6 +440,7 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
       S_emit_space(&st, pos);
       if (breaks >= 2) S_close_paragraph(&st);
       pos = p;
+      st.len = full;
       continue;
     }
 
@@ -461,7 +513,9 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
       st.pending_soft = c != '.' || end - pos >= 3;
     }
     pos = end;
+    st.len = full;
   }
+  st.len = full;
   S_close_paragraph(&st);
 
   /* finish the map: one entry past the end */
@@ -484,5 +538,17 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
         doc->bound[j + 1] |= SECTAG_BOUND_START;
       }
   }
+  /* which turn each token is in, and how many words are counted */
+  if (doc->nturns) {
+    doc->tok_turn = sectag_xmalloc((doc->ntokens ? doc->ntokens : 1) * sizeof *doc->tok_turn);
+    for (size_t i = 0; i < doc->ntokens; i++) {
+      long t = sectag_doc_turn_at(doc, doc->tokens[i].start);
+      doc->tok_turn[i] = t < 0 ? UINT32_MAX : (uint32_t)t;
+    }
+  }
+  doc->ncounted = 0;
+  for (size_t i = 0; i < doc->ntokens; i++)
+    if (doc->tokens[i].kind == SECTAG_TOKEN_WORD && sectag_doc_token_counted(doc, i))
+      doc->ncounted++;
   doc->tokenized = 1;
 }
