@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "encoding.h"
 #include "error.h"
 
 /* Builds the table of line starts (LF, CRLF and CR all end a line). */
@@ -82,20 +83,28 @@ static int S_validate(sectag_doc *doc, sectag_error *err) {
     if (c == 0) {
       sectag_doc_line_col(doc, i, &line, &col);
       sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
-                       "NUL byte at byte offset %zu: this is not a UTF-8 text file; if it is "
-                       "UTF-16, convert it with `iconv -f UTF-16 -t UTF-8`",
-                       i);
+                       "NUL byte at byte offset %zu: this is not a UTF-8 text file; %s",
+                       i,
+                       sectag_looks_utf16(doc->text, doc->len)
+                           ? "it looks like UTF-16: run again with --encoding utf-16"
+                           : "if it is UTF-16, run again with --encoding utf-16");
       return -1;
     }
     utf8proc_int32_t cp;
     utf8proc_ssize_t k = utf8proc_iterate(t + i, (utf8proc_ssize_t)(n - i), &cp);
     if (k < 0) {
       sectag_doc_line_col(doc, i, &line, &col);
-      sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
-                       "invalid UTF-8 at byte offset %zu (byte 0x%02X: %s); if the file is "
-                       "Latin-1 or Windows-1252, convert it with `iconv -f WINDOWS-1252 -t "
-                       "UTF-8 '%s' > '%s.utf8.txt'`",
-                       i, c, S_utf8_problem(t + i, n - i), shown, shown);
+      if (sectag_looks_latin1(doc->text + doc->body, doc->len - doc->body))
+        sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
+                         "invalid UTF-8 at byte offset %zu (byte 0x%02X: %s); the text looks "
+                         "like Latin-1 or Windows-1252: run again with --encoding cp1252",
+                         i, c, S_utf8_problem(t + i, n - i));
+      else
+        sectag_error_set(err, SECTAG_ERR_INPUT, shown, line, col,
+                         "invalid UTF-8 at byte offset %zu (byte 0x%02X: %s); if the text "
+                         "is in another encoding, name it with --encoding (e.g. --encoding "
+                         "cp1252)",
+                         i, c, S_utf8_problem(t + i, n - i));
       return -1;
     }
     i += (size_t)k;
@@ -200,16 +209,27 @@ int sectag_doc_token_counted(const sectag_doc *doc, size_t i) {
 }
 
 sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *err) {
+  char *data;
+  size_t len;
+  if (sectag_read_file(path, &data, &len, err) != 0) return NULL;
+  sectag_doc *doc = sectag_doc_from_bytes(data, len, doc_id, path, err);
+  free(data);
+  return doc;
+}
+
+int sectag_read_file(const char *path, char **bytes, size_t *lenp, sectag_error *err) {
+  *bytes = NULL;
+  *lenp = 0;
   int fd = open(path, O_RDONLY);
   if (fd < 0) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    return NULL;
+    return -1;
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "not a regular file");
     close(fd);
-    return NULL;
+    return -1;
   }
   if ((unsigned long long)st.st_size > SECTAG_MAX_DOC_BYTES) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,
@@ -217,7 +237,7 @@ sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *
                      "split it into smaller files (for example with `split -C 100M`)",
                      (long long)st.st_size, SECTAG_MAX_DOC_BYTES);
     close(fd);
-    return NULL;
+    return -1;
   }
   size_t cap = (size_t)st.st_size, len = 0;
   char *data = sectag_xmalloc(cap + 1);
@@ -233,15 +253,16 @@ sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *
       sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot read: %s", strerror(errno));
       free(data);
       close(fd);
-      return NULL;
+      return -1;
     }
     if (r == 0) break;
     len += (size_t)r;
   }
   close(fd);
-  sectag_doc *doc = sectag_doc_from_bytes(data, len, doc_id, path, err);
-  free(data);
-  return doc;
+  data[len] = '\0';
+  *bytes = data;
+  *lenp = len;
+  return 0;
 }
 
 void sectag_doc_clear_tokens(sectag_doc *doc) {

@@ -127,6 +127,10 @@ struct sectag_doc {
 
 /* ---- building a document (readers) ---- */
 
+/* Reads a whole regular file (at most SECTAG_MAX_DOC_BYTES). Returns 0 with
+ * an owned, NUL-terminated *bytes, or -1 with err (SECTAG_ERR_INPUT). */
+int sectag_read_file(const char *path, char **bytes, size_t *len, sectag_error *err);
+
 /* A new document with no text yet (readers then call sectag_doc_set_text). */
 sectag_doc *sectag_doc_new(const char *doc_id, const char *path);
 /* Takes the text (UTF-8, validated here: NUL bytes and invalid UTF-8 are

@@ -35,27 +35,58 @@ static const char S_usage[] =
 
 static const char S_code_usage[] =
     "Usage: sectag code [OPTIONS] -c CODEBOOK -o OUTDIR PATH...\n"
+    "       sectag code [OPTIONS] -c CODEBOOK -o OUTDIR --manifest FILE.csv\n"
     "\n"
     "Tokenize the texts, match the codebook's rules, and write:\n"
-    "  OUTDIR/tei/DOC_ID.xml   one TEI P5 document per input, codes marked as <seg>\n"
-    "                          and listed in <standOff>\n"
-    "  OUTDIR/codes.csv        doc_id,code,polarity,matches,tokens,per_10k\n"
-    "  OUTDIR/terms.csv        doc_id,term,frequency\n"
-    "  OUTDIR/matches.csv      doc_id,code,rule,start,end,line,text,left,right\n"
-    "  OUTDIR/documents.csv    doc_id,path,tokens,sentences,securitizing,desecuritizing\n"
+    "  OUTDIR/tei/DOC_ID.xml   one TEI P5 document per input: speaker turns as\n"
+    "                          <u who>, codes as <seg ana>, and a <standOff>\n"
+    "  OUTDIR/codes.csv        per document x speaker x code: matches, tokens, per_10k\n"
+    "  OUTDIR/terms.csv        per document x speaker x term: frequency\n"
+    "  OUTDIR/matches.csv      every match: code, rule, offsets, line, text, context\n"
+    "  OUTDIR/documents.csv    per document: path, format, title, tokens, counts\n"
+    "  OUTDIR/speakers.csv     per document x speaker: role, label, turns, tokens\n"
+    "Every table starts with doc_id,date,group (codes, terms and matches also\n"
+    "speaker), then the metadata columns of --manifest, --meta-from-name or the\n"
+    "JSONL/CSV record fields.\n"
     "\n"
-    "A PATH is a UTF-8 text file, or a directory searched recursively for *.txt\n"
-    "and *.md files. DOC_ID is the path below that directory without extension.\n"
+    "A PATH is a file, or a folder searched recursively for .txt, .md, .html,\n"
+    ".htm, .xml (TEI) and .jsonl files; a .csv file named as a PATH is a corpus\n"
+    "of one document per row. DOC_ID is the path below the folder without the\n"
+    "extension.\n"
     "\n"
     "Options:\n"
-    "  -c, --codebook FILE   the YAML codebook (required), e.g.\n"
-    "                        codebooks/securitization-es.yaml\n"
-    "  -o, --outdir DIR      where outputs go (created if missing; required)\n"
-    "  -q, --quiet           no progress line and no summary (errors still shown)\n"
-    "  -h, --help            show this help\n"
+    "  -c, --codebook FILE      the YAML codebook (required), e.g.\n"
+    "                           codebooks/securitization-es.yaml\n"
+    "  -o, --outdir DIR         where outputs go (created if missing; required)\n"
+    "  -q, --quiet              no progress line and no summary (errors still shown)\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "Inputs and metadata:\n"
+    "      --manifest FILE.csv  first column: path or doc_id; other columns are\n"
+    "                           metadata (date, party, ...); alone, it lists the files\n"
+    "      --meta-from-name PATTERN\n"
+    "                           metadata from file names, e.g. '{date}_{speaker}.txt'\n"
+    "      --periods FILE.tsv   start<TAB>end<TAB>label: the group of each dated\n"
+    "                           document, e.g. corpora/periods/mexico-presidents.tsv\n"
+    "      --group-field KEY    take the group from this metadata column instead\n"
+    "      --text-field NAME    JSONL/CSV: the field holding the text (default: text)\n"
+    "      --id-field NAME      JSONL/CSV: the field holding the doc_id (default: id)\n"
+    "      --encoding NAME      the texts' encoding: utf-8 (default), latin1, cp1252...\n"
+    "\n"
+    "Speakers:\n"
+    "      --speakers FILE.tsv  label<TAB>speaker_id<TAB>role: one id for label variants\n"
+    "      --speaker ID         code and count only this speaker (repeatable)\n"
+    "      --role ROLE          code and count only speakers with this role (repeatable)\n"
+    "      --speaker-pattern RE the regex of a speaker label at a line start; its\n"
+    "                           group (?<label>...) is the label\n"
+    "      --no-speakers        do not split texts into speaker turns\n"
     "\n"
     "Every output is written to a temporary file and renamed when complete. A\n"
     "document that cannot be read is reported and skipped; the others are coded.\n"
+    "\n"
+    "Example:\n"
+    "  sectag code -c codebooks/securitization-es.yaml -o out/es \\\n"
+    "      --periods corpora/periods/mexico-presidents.tsv --role president corpora/sample/es\n"
     "\n"
     "Exit status: 0 all coded; 1 some documents failed; 2 usage error;\n"
     "3 codebook error (nothing written); 4 cannot write outputs.\n";
@@ -116,19 +147,58 @@ static const char *S_thousands(size_t n, char *buf, size_t size) {
   return buf;
 }
 
+enum {
+  O_MANIFEST = 256,
+  O_NAME,
+  O_PERIODS,
+  O_GROUP_FIELD,
+  O_TEXT_FIELD,
+  O_ID_FIELD,
+  O_ENCODING,
+  O_SPEAKERS,
+  O_SPEAKER,
+  O_ROLE,
+  O_SPEAKER_PATTERN,
+  O_NO_SPEAKERS
+};
+
+static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip);
+
 static int S_cmd_code(int argc, char **argv) {
   static const struct option longopts[] = {{"codebook", required_argument, NULL, 'c'},
                                            {"outdir", required_argument, NULL, 'o'},
                                            {"quiet", no_argument, NULL, 'q'},
                                            {"help", no_argument, NULL, 'h'},
+                                           {"manifest", required_argument, NULL, O_MANIFEST},
+                                           {"meta-from-name", required_argument, NULL, O_NAME},
+                                           {"periods", required_argument, NULL, O_PERIODS},
+                                           {"group-field", required_argument, NULL, O_GROUP_FIELD},
+                                           {"text-field", required_argument, NULL, O_TEXT_FIELD},
+                                           {"id-field", required_argument, NULL, O_ID_FIELD},
+                                           {"encoding", required_argument, NULL, O_ENCODING},
+                                           {"speakers", required_argument, NULL, O_SPEAKERS},
+                                           {"speaker", required_argument, NULL, O_SPEAKER},
+                                           {"role", required_argument, NULL, O_ROLE},
+                                           {"speaker-pattern", required_argument, NULL,
+                                            O_SPEAKER_PATTERN},
+                                           {"no-speakers", no_argument, NULL, O_NO_SPEAKERS},
                                            {NULL, 0, NULL, 0}};
   sectag_code_options opt;
   memset(&opt, 0, sizeof opt);
   S_ui ui;
   memset(&ui, 0, sizeof ui);
-  int c;
+  /* --speaker and --role values: at most argc of each */
+  const char **ids = calloc((size_t)argc + 1, sizeof *ids);
+  const char **roles = calloc((size_t)argc + 1, sizeof *roles);
+  if (!ids || !roles) {
+    fputs("sectag: out of memory\n", stderr);
+    return EXIT_USAGE;
+  }
+  opt.speaker_ids = ids;
+  opt.roles = roles;
+  int c, rc = -1;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "c:o:qh", longopts, NULL)) != -1) {
+  while (rc < 0 && (c = getopt_long(argc, argv, "c:o:qh", longopts, NULL)) != -1) {
     switch (c) {
     case 'c':
       opt.codebook_path = optarg;
@@ -141,17 +211,65 @@ static int S_cmd_code(int argc, char **argv) {
       break;
     case 'h':
       fputs(S_code_usage, stdout);
-      return 0;
+      rc = 0;
+      break;
+    case O_MANIFEST:
+      opt.manifest = optarg;
+      break;
+    case O_NAME:
+      opt.name_pattern = optarg;
+      break;
+    case O_PERIODS:
+      opt.periods = optarg;
+      break;
+    case O_GROUP_FIELD:
+      opt.group_field = optarg;
+      break;
+    case O_TEXT_FIELD:
+      opt.text_field = optarg;
+      break;
+    case O_ID_FIELD:
+      opt.id_field = optarg;
+      break;
+    case O_ENCODING:
+      opt.encoding = optarg;
+      break;
+    case O_SPEAKERS:
+      opt.speakers_table = optarg;
+      break;
+    case O_SPEAKER:
+      ids[opt.nspeaker_ids++] = optarg;
+      break;
+    case O_ROLE:
+      roles[opt.nroles++] = optarg;
+      break;
+    case O_SPEAKER_PATTERN:
+      opt.speaker_pattern = optarg;
+      break;
+    case O_NO_SPEAKERS:
+      opt.no_speakers = 1;
+      break;
     default:
       fputs("Try 'sectag code --help'.\n", stderr);
-      return EXIT_USAGE;
+      rc = EXIT_USAGE;
+      break;
     }
   }
+  if (rc < 0) rc = S_code(argc, argv, &opt, &ui);
+  free(ids);
+  free(roles);
+  return rc;
+}
+
+static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip) {
+  sectag_code_options opt = *optp;
+  S_ui ui = *uip;
   const char *missing = !opt.codebook_path ? "a codebook: -c CODEBOOK (for example -c "
                                              "codebooks/securitization-es.yaml)"
                         : !opt.outdir      ? "an output folder: -o OUTDIR"
-                        : optind >= argc   ? "at least one PATH (a text file or a folder)"
-                                           : NULL;
+                        : optind >= argc && !opt.manifest
+                            ? "at least one PATH (a text file or a folder), or --manifest"
+                            : NULL;
   if (missing) {
     fprintf(stderr, "sectag code: missing %s\nTry 'sectag code --help'.\n", missing);
     return EXIT_USAGE;
@@ -186,6 +304,9 @@ static int S_cmd_code(int argc, char **argv) {
   if (!ui.quiet) {
     char a[32], b[32], m1[32], m2[32], m3[32];
     double mb = (double)sum.bytes / 1e6;
+    if (sum.skipped)
+      fprintf(stderr, "sectag: %zu binary file%s skipped\n", sum.skipped,
+              sum.skipped == 1 ? "" : "s");
     fprintf(stderr,
             "sectag: coded %zu document%s (%zu failed): %s words in %s sentences; "
             "%s securitizing, %s desecuritizing and %s neutral matches; "

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "encoding.h"
+#include "error.h"
 #include "reader.h"
 #include "speakers.h"
 
@@ -36,6 +39,50 @@ int sectag_reader_wanted(const char *name) {
   for (const char *const *e = S_record_ext; *e; e++)
     if (S_ends_with(name, *e)) return 1;
   return 0;
+}
+
+sectag_doc *sectag_doc_load(const char *path, const char *doc_id, const char *format,
+                            const char *text, size_t text_len, const char *encoding,
+                            const sectag_read_ctx *ctx, sectag_error *err) {
+  char *raw = NULL;
+  size_t len = 0;
+  const sectag_reader *r = NULL;
+  if (text) {
+    raw = sectag_xstrndup(text, text_len);
+    len = text_len;
+    r = &sectag_reader_txt;
+  } else {
+    if (sectag_read_file(path, &raw, &len, err) != 0) return NULL;
+    if (sectag_looks_binary(raw, len)) {
+      sectag_error_set(err, SECTAG_WARNING, path, 0, 0,
+                       "this looks like a binary file (not text); skipped. Convert PDF or "
+                       "Word files to text first (e.g. pdftotext)");
+      free(raw);
+      return NULL;
+    }
+    r = format ? sectag_reader_by_name(format) : NULL;
+    if (!r) r = sectag_reader_for_path(path);
+    if (!r) r = &sectag_reader_txt;
+  }
+  int utf8 = !encoding || strcasecmp(encoding, "utf-8") == 0 || strcasecmp(encoding, "utf8") == 0;
+  /* HTML declares its own charset, and libxml2 converts it */
+  if (!utf8 && !(r == &sectag_reader_html && !text)) {
+    size_t n;
+    char *conv = sectag_to_utf8(encoding, raw, len, &n, path ? path : doc_id, err);
+    free(raw);
+    if (!conv) return NULL;
+    raw = conv;
+    len = n;
+  }
+  sectag_doc *doc = sectag_doc_new(doc_id, path);
+  int rc = r->parse(doc, raw, len, ctx, err);
+  free(raw);
+  if (rc != 0) {
+    sectag_doc_free(doc);
+    return NULL;
+  }
+  if (text && format) doc->format = strcmp(format, "csv") == 0 ? "csv" : "jsonl";
+  return doc;
 }
 
 /* Whether [a, b) holds anything but white space and hidden ranges. */

@@ -55,6 +55,17 @@ const sectag_reader *sectag_reader_by_name(const char *name);
  * claims its ending). */
 int sectag_reader_wanted(const char *name);
 
+/* Loads one document: reads the file at path (or takes text[0..text_len)
+ * when text is not NULL: a record of a JSONL/CSV corpus, read as plain
+ * text), converts it from `encoding` (NULL: UTF-8), chooses the reader (by
+ * `format` if not NULL, else by the path's ending; txt when none claims
+ * it) and parses. Returns an owned document, or NULL with err: a binary
+ * file gives err->code == SECTAG_WARNING (skip it, it is not a failure);
+ * anything else is SECTAG_ERR_INPUT or SECTAG_ERR_USAGE. */
+sectag_doc *sectag_doc_load(const char *path, const char *doc_id, const char *format,
+                            const char *text, size_t text_len, const char *encoding,
+                            const sectag_read_ctx *ctx, sectag_error *err);
+
 /* Shared by the text-like readers (txt, md, html and records): splits
  * doc->text into speaker turns at labels found at line starts, from byte
  * `from` on, skipping hidden ranges (labels become hidden ranges). Does

@@ -15,16 +15,35 @@ int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *ou
                       sectag_error *err);
 
 /* CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
- * quote, CR or LF). Headers, then the rows of one document each. */
+ * quote, CR or LF). A header, then the rows of one document at a time.
+ *
+ * Every table starts with doc_id,date,group, then (codes, terms, matches)
+ * speaker, then the run's metadata columns; doc->meta holds the values of a
+ * document in that order. Rows of codes and terms are per document x speaker
+ * (speaker empty when the document has no turns). */
+enum {
+  SECTAG_TABLE_CODES,
+  SECTAG_TABLE_TERMS,
+  SECTAG_TABLE_MATCHES,
+  SECTAG_TABLE_DOCUMENTS,
+  SECTAG_TABLE_SPEAKERS,
+  SECTAG_TABLE_COUNT
+};
+extern const char *const sectag_table_names[SECTAG_TABLE_COUNT];
+
+typedef struct sectag_columns {
+  char *const *keys; /* metadata column names (not date or group) */
+  size_t nkeys;
+} sectag_columns;
+
 void sectag_csv_field(sectag_buf *out, const char *s, size_t len);
-extern const char sectag_csv_codes_header[];
-extern const char sectag_csv_terms_header[];
-extern const char sectag_csv_matches_header[];
-extern const char sectag_csv_documents_header[];
+void sectag_csv_header(sectag_buf *out, int table, const sectag_columns *cols);
 void sectag_csv_codes(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
 void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out);
 void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
 void sectag_csv_documents(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
+/* One row per speaker of a document with turns (none otherwise). */
+void sectag_csv_speakers(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
 
 /* Matches per polarity in a document (each match counted under its code's
  * polarity). */

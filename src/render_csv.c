@@ -6,11 +6,30 @@
 
 #include "render.h"
 
-const char sectag_csv_codes_header[] = "doc_id,code,polarity,matches,tokens,per_10k\r\n";
-const char sectag_csv_terms_header[] = "doc_id,term,frequency\r\n";
-const char sectag_csv_matches_header[] = "doc_id,code,rule,start,end,line,text,left,right\r\n";
-const char sectag_csv_documents_header[] =
-    "doc_id,path,tokens,sentences,securitizing,desecuritizing\r\n";
+/* The columns each table adds after the metadata columns. */
+static const char *const S_tail[SECTAG_TABLE_COUNT] = {
+    "code,polarity,matches,tokens,per_10k",
+    "term,frequency",
+    "code,rule,start,end,line,text,left,right",
+    "path,format,title,tokens,tokens_all,sentences,speakers,turns,securitizing,desecuritizing",
+    "speaker,role,label,coded,turns,tokens,securitizing,desecuritizing"};
+/* Whether the table has a speaker column among the metadata columns. */
+static const int S_has_speaker[SECTAG_TABLE_COUNT] = {1, 1, 1, 0, 0};
+
+const char *const sectag_table_names[SECTAG_TABLE_COUNT] = {
+    "codes.csv", "terms.csv", "matches.csv", "documents.csv", "speakers.csv"};
+
+void sectag_csv_header(sectag_buf *out, int table, const sectag_columns *cols) {
+  sectag_buf_puts(out, "doc_id,date,group");
+  if (S_has_speaker[table]) sectag_buf_puts(out, ",speaker");
+  for (size_t i = 0; i < cols->nkeys; i++) {
+    sectag_buf_putc(out, ',');
+    sectag_csv_field(out, cols->keys[i], strlen(cols->keys[i]));
+  }
+  sectag_buf_putc(out, ',');
+  sectag_buf_puts(out, S_tail[table]);
+  sectag_buf_puts(out, "\r\n");
+}
 
 void sectag_csv_field(sectag_buf *out, const char *s, size_t len) {
   int quote = 0;
@@ -30,6 +49,40 @@ void sectag_csv_field(sectag_buf *out, const char *s, size_t len) {
 
 static void S_str(sectag_buf *out, const char *s) { sectag_csv_field(out, s, strlen(s)); }
 
+static void S_opt(sectag_buf *out, const char *s) {
+  if (s) S_str(out, s);
+}
+
+/* doc_id,date,group[,speaker],META..., and a comma. */
+static void S_prefix(sectag_buf *out, const sectag_doc *doc, int with_speaker,
+                     const char *speaker) {
+  S_str(out, doc->doc_id);
+  sectag_buf_putc(out, ',');
+  S_opt(out, doc->date);
+  sectag_buf_putc(out, ',');
+  S_opt(out, doc->group);
+  sectag_buf_putc(out, ',');
+  if (with_speaker) {
+    S_opt(out, speaker);
+    sectag_buf_putc(out, ',');
+  }
+  for (size_t i = 0; i < doc->nmeta; i++) {
+    S_opt(out, doc->meta[i].value);
+    sectag_buf_putc(out, ',');
+  }
+}
+
+/* Speaker groups of a document: one per speaker (index), and one more
+ * (index nspeakers) for text outside every turn. */
+static size_t S_group_of_token(const sectag_doc *doc, size_t i) {
+  long sp = sectag_doc_token_speaker(doc, i);
+  return sp < 0 ? doc->nspeakers : (size_t)sp;
+}
+
+static const char *S_group_name(const sectag_doc *doc, size_t g) {
+  return g < doc->nspeakers ? doc->speakers[g].id : NULL;
+}
+
 static void S_rate(sectag_buf *out, size_t n, size_t words) {
   if (words == 0)
     sectag_buf_puts(out, "NA");
@@ -44,21 +97,30 @@ void sectag_doc_polarity_counts(const sectag_doc *doc, const sectag_codebook *cb
 }
 
 void sectag_csv_codes(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
-  size_t *n = sectag_xcalloc(cb->ncodes + 1, sizeof *n);
+  size_t ng = doc->nspeakers + 1, nc = cb->ncodes;
+  size_t *n = sectag_xcalloc(ng * nc + 1, sizeof *n);
+  size_t *words = sectag_xcalloc(ng, sizeof *words);
+  for (size_t i = 0; i < doc->ntokens; i++)
+    if (doc->tokens[i].kind == SECTAG_TOKEN_WORD && sectag_doc_token_counted(doc, i))
+      words[S_group_of_token(doc, i)]++;
   /* roll up: a match counts for its code and every ancestor */
-  for (size_t i = 0; i < doc->nmatches; i++)
-    for (long c = (long)doc->matches[i].code; c >= 0; c = cb->codes[c].parent) n[c]++;
-  for (size_t c = 0; c < cb->ncodes; c++) {
-    if (!n[c]) continue;
-    S_str(out, doc->doc_id);
-    sectag_buf_putc(out, ',');
-    S_str(out, cb->codes[c].id);
-    sectag_buf_printf(out, ",%s,%zu,%zu,", sectag_polarity_name(cb->codes[c].polarity), n[c],
-                      doc->nwords);
-    S_rate(out, n[c], doc->nwords);
-    sectag_buf_puts(out, "\r\n");
+  for (size_t i = 0; i < doc->nmatches; i++) {
+    size_t g = S_group_of_token(doc, doc->matches[i].first_tok);
+    for (long c = (long)doc->matches[i].code; c >= 0; c = cb->codes[c].parent) n[g * nc + c]++;
   }
+  for (size_t g = 0; g < ng; g++)
+    for (size_t c = 0; c < nc; c++) {
+      size_t k = n[g * nc + c];
+      if (!k) continue;
+      S_prefix(out, doc, 1, S_group_name(doc, g));
+      S_str(out, cb->codes[c].id);
+      sectag_buf_printf(out, ",%s,%zu,%zu,", sectag_polarity_name(cb->codes[c].polarity), k,
+                        words[g]);
+      S_rate(out, k, words[g]);
+      sectag_buf_puts(out, "\r\n");
+    }
   free(n);
+  free(words);
 }
 
 /* ---- terms: an open-addressing table of shadow word forms ---- */
@@ -87,14 +149,26 @@ static int S_cmp_terms(const void *a, const void *b) {
   return x->len < y->len ? -1 : x->len > y->len;
 }
 
+static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t cap,
+                          sectag_buf *out);
+
 void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out) {
   size_t cap = 64;
   while (cap < doc->nwords * 2) cap *= 2;
   S_term *tab = sectag_xcalloc(cap, sizeof *tab);
+  for (size_t g = 0; g <= doc->nspeakers; g++) {
+    if (g > 0) memset(tab, 0, cap * sizeof *tab);
+    S_terms_group(doc, g, tab, cap, out);
+  }
+  free(tab);
+}
 
+static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t cap,
+                          sectag_buf *out) {
   for (size_t i = 0; i < doc->ntokens; i++) {
     const sectag_token *t = &doc->tokens[i];
     if (t->kind != SECTAG_TOKEN_WORD || t->nend == t->nstart) continue;
+    if (!sectag_doc_token_counted(doc, i) || S_group_of_token(doc, i) != g) continue;
     const char *s = doc->shadow + t->nstart;
     size_t n = t->nend - t->nstart;
     size_t h = (size_t)S_hash(s, n) & (cap - 1);
@@ -111,12 +185,10 @@ void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out) {
     if (tab[i].s) tab[w++] = tab[i];
   qsort(tab, w, sizeof *tab, S_cmp_terms);
   for (size_t i = 0; i < w; i++) {
-    S_str(out, doc->doc_id);
-    sectag_buf_putc(out, ',');
+    S_prefix(out, doc, 1, S_group_name(doc, g));
     sectag_csv_field(out, tab[i].s, tab[i].len);
     sectag_buf_printf(out, ",%zu\r\n", tab[i].count);
   }
-  free(tab);
 }
 
 /* Original text of tokens [a, b) on one line: white-space runs become one
@@ -146,8 +218,7 @@ void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag
     const sectag_match *m = &doc->matches[i];
     unsigned long line;
     sectag_doc_line_col(doc, m->start, &line, NULL);
-    S_str(out, doc->doc_id);
-    sectag_buf_putc(out, ',');
+    S_prefix(out, doc, 1, S_group_name(doc, S_group_of_token(doc, m->first_tok)));
     S_str(out, cb->codes[m->code].id);
     sectag_buf_putc(out, ',');
     S_str(out, cb->rules[m->rule].id);
@@ -170,9 +241,45 @@ void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag
 void sectag_csv_documents(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
   size_t pol[3];
   sectag_doc_polarity_counts(doc, cb, pol);
-  S_str(out, doc->doc_id);
-  sectag_buf_putc(out, ',');
+  S_prefix(out, doc, 0, NULL);
   S_str(out, doc->path ? doc->path : "");
-  sectag_buf_printf(out, ",%zu,%zu,%zu,%zu\r\n", doc->nwords, doc->nsentences,
-                    pol[SECTAG_SECURITIZING], pol[SECTAG_DESECURITIZING]);
+  sectag_buf_putc(out, ',');
+  S_str(out, doc->format ? doc->format : "");
+  sectag_buf_putc(out, ',');
+  S_opt(out, doc->title);
+  sectag_buf_printf(out, ",%zu,%zu,%zu,%zu,%zu,%zu,%zu\r\n", doc->ncounted, doc->nwords,
+                    doc->nsentences, doc->nspeakers, doc->nturns, pol[SECTAG_SECURITIZING],
+                    pol[SECTAG_DESECURITIZING]);
+}
+
+void sectag_csv_speakers(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
+  if (!doc->nspeakers) return;
+  size_t ns = doc->nspeakers;
+  size_t *turns = sectag_xcalloc(ns, sizeof *turns);
+  size_t *words = sectag_xcalloc(ns, sizeof *words);
+  size_t *pol = sectag_xcalloc(ns * 3, sizeof *pol);
+  for (size_t t = 0; t < doc->nturns; t++) turns[doc->turns[t].speaker]++;
+  for (size_t i = 0; i < doc->ntokens; i++) {
+    long sp = sectag_doc_token_speaker(doc, i);
+    if (sp >= 0 && doc->tokens[i].kind == SECTAG_TOKEN_WORD) words[sp]++;
+  }
+  for (size_t i = 0; i < doc->nmatches; i++) {
+    long sp = sectag_doc_token_speaker(doc, doc->matches[i].first_tok);
+    if (sp >= 0) pol[(size_t)sp * 3 + cb->codes[doc->matches[i].code].polarity]++;
+  }
+  for (size_t s = 0; s < ns; s++) {
+    const sectag_speaker *sp = &doc->speakers[s];
+    S_prefix(out, doc, 0, NULL);
+    S_str(out, sp->id);
+    sectag_buf_putc(out, ',');
+    S_opt(out, sp->role);
+    sectag_buf_putc(out, ',');
+    S_str(out, sp->label);
+    sectag_buf_printf(out, ",%s,%zu,%zu,%zu,%zu\r\n", sp->selected ? "TRUE" : "FALSE",
+                      turns[s], words[s], pol[s * 3 + SECTAG_SECURITIZING],
+                      pol[s * 3 + SECTAG_DESECURITIZING]);
+  }
+  free(turns);
+  free(words);
+  free(pol);
 }

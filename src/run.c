@@ -11,14 +11,15 @@
 #include "buf.h"
 #include "codebook.h"
 #include "corpus.h"
+#include "date.h"
 #include "document.h"
 #include "error.h"
 #include "output.h"
+#include "reader.h"
 #include "render.h"
+#include "speakers.h"
 
-enum { T_CODES, T_TERMS, T_MATCHES, T_DOCUMENTS, T_COUNT };
-static const char *const S_table_names[T_COUNT] = {"codes.csv", "terms.csv", "matches.csv",
-                                                   "documents.csv"};
+enum { T_COUNT = SECTAG_TABLE_COUNT };
 
 static double S_now(void) {
   struct timespec ts;
@@ -56,16 +57,72 @@ static int S_write_tei(const char *teidir, const sectag_doc *doc, const sectag_b
   return rc;
 }
 
+/* Whether a metadata key is taken as the date or the group, not as a column
+ * of its own. */
+static int S_special_key(const sectag_code_options *opt, const char *key) {
+  return strcmp(key, "date") == 0 || strcmp(key, "group") == 0 ||
+         (opt->group_field && strcmp(key, opt->group_field) == 0);
+}
+
+/* Gives the document its metadata, date and group. Problems are warnings:
+ * the document is still coded. */
+static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corpus,
+                       const sectag_input *in, const sectag_periods *periods, sectag_doc *doc) {
+  const char *date = NULL, *group = NULL;
+  doc->meta = sectag_xcalloc(corpus->nkeys + 1, sizeof *doc->meta);
+  for (size_t k = 0; k < corpus->nkeys; k++) {
+    const char *key = corpus->keys[k], *v = in->values ? in->values[k] : NULL;
+    if (strcmp(key, "date") == 0) date = v;
+    if (opt->group_field ? strcmp(key, opt->group_field) == 0 : strcmp(key, "group") == 0)
+      group = v;
+    if (S_special_key(opt, key)) continue;
+    doc->meta[doc->nmeta].key = sectag_xstrdup(key);
+    doc->meta[doc->nmeta].value = v ? sectag_xstrdup(v) : NULL;
+    doc->nmeta++;
+  }
+  if (date) { /* explicit metadata wins over a date found in the text */
+    char iso[11];
+    if (sectag_date_parse(date, strlen(date), iso) == 0)
+      sectag_doc_set_str(&doc->date, iso);
+    else
+      sectag_doc_warn(doc, (size_t)-1,
+                      "date '%s' does not parse; the document has no date (write dates as "
+                      "YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')",
+                      date);
+  }
+  if (group) {
+    sectag_doc_set_str(&doc->group, group);
+  } else if (periods && doc->date) {
+    const char *label = sectag_periods_lookup(periods, doc->date);
+    if (label)
+      sectag_doc_set_str(&doc->group, label);
+    else
+      sectag_doc_warn(doc, (size_t)-1,
+                      "date %s is in no period of %s (or, for a year or month, spans two); the "
+                      "document has no group",
+                      doc->date, opt->periods);
+  } else if (periods) {
+    sectag_doc_warn(doc, (size_t)-1,
+                    "no date found, so no period of %s applies; give the date in a manifest "
+                    "(--manifest), the file name (--meta-from-name '{date}.txt') or a date line",
+                    opt->periods);
+  }
+}
+
 sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summary *sum,
                               sectag_error *err) {
   double t0 = S_now();
   memset(sum, 0, sizeof *sum);
   sectag_status status = SECTAG_OK;
-  sectag_corpus corpus = {NULL, 0};
+  sectag_corpus corpus;
+  memset(&corpus, 0, sizeof corpus);
   sectag_out out[T_COUNT];
   memset(out, 0, sizeof out);
   char *teidir = NULL;
   sectag_buf xml = SECTAG_BUF_INIT, rows = SECTAG_BUF_INIT;
+  sectag_speakers *speakers = NULL;
+  sectag_periods *periods = NULL;
+  char **colkeys = NULL;
 
   /* 1. everything that can fail before a byte is written */
   sectag_codebook *cb = sectag_codebook_load(opt->codebook_path, err);
@@ -77,19 +134,56 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   }
   for (size_t i = 0; i < sectag_matcher_warning_count(m); i++)
     S_report(opt, sectag_matcher_warning(m, i));
+  if (!opt->no_speakers) {
+    speakers = sectag_speakers_new(opt->speaker_pattern, opt->speakers_table, opt->speaker_ids,
+                                   opt->nspeaker_ids, opt->roles, opt->nroles, err);
+    if (!speakers) {
+      status = SECTAG_ERR_USAGE;
+      goto done;
+    }
+  } else if (opt->nspeaker_ids || opt->nroles) {
+    sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
+                     "--speaker and --role need speaker turns; drop --no-speakers");
+    status = SECTAG_ERR_USAGE;
+    goto done;
+  }
+  if (opt->periods && !(periods = sectag_periods_load(opt->periods, err))) {
+    status = SECTAG_ERR_USAGE;
+    goto done;
+  }
   size_t problems = 0;
-  if (sectag_corpus_collect(&corpus, opt->paths, opt->npaths, NULL, opt->report, opt->userdata,
-                            &problems, err) != 0) {
+  sectag_corpus_options copt = {opt->manifest, opt->name_pattern, opt->text_field,
+                                opt->id_field, opt->encoding};
+  if (sectag_corpus_collect(&corpus, opt->paths, opt->npaths, &copt, opt->report,
+                            opt->userdata, &problems, err) != 0) {
     status = SECTAG_ERR_USAGE;
     goto done;
   }
   sum->failed = problems;
   if (corpus.n == 0 && problems == 0) {
     sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
-                     "no documents found: the PATHs hold no *.txt or *.md files");
+                     "no documents found: the PATHs hold no .txt, .md, .html, .xml or .jsonl "
+                     "files");
     status = SECTAG_ERR_USAGE;
     goto done;
   }
+  if (opt->group_field) {
+    int found = 0;
+    for (size_t k = 0; k < corpus.nkeys; k++) found |= strcmp(corpus.keys[k], opt->group_field) == 0;
+    if (!found) {
+      sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
+                       "--group-field '%s' is not a metadata column of this corpus; the columns "
+                       "come from --manifest, --meta-from-name and JSONL/CSV record fields",
+                       opt->group_field);
+      status = SECTAG_ERR_USAGE;
+      goto done;
+    }
+  }
+  sectag_columns cols = {NULL, 0};
+  colkeys = sectag_xcalloc(corpus.nkeys + 1, sizeof *colkeys);
+  for (size_t k = 0; k < corpus.nkeys; k++)
+    if (!S_special_key(opt, corpus.keys[k])) colkeys[cols.nkeys++] = corpus.keys[k];
+  cols.keys = colkeys;
 
   /* 2. the output folder and the tables */
   teidir = S_join(opt->outdir, "tei", NULL);
@@ -97,25 +191,27 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     status = SECTAG_ERR_OUTPUT;
     goto done;
   }
-  static const char *const headers[T_COUNT] = {
-      sectag_csv_codes_header, sectag_csv_terms_header, sectag_csv_matches_header,
-      sectag_csv_documents_header};
   for (int i = 0; i < T_COUNT; i++) {
-    char *path = S_join(opt->outdir, S_table_names[i], NULL);
+    char *path = S_join(opt->outdir, sectag_table_names[i], NULL);
     int rc = sectag_out_open(&out[i], path, err);
     free(path);
     if (rc != 0) {
       status = SECTAG_ERR_OUTPUT;
       goto done;
     }
-    sectag_out_write(&out[i], headers[i], strlen(headers[i]));
+    sectag_buf_clear(&rows);
+    sectag_csv_header(&rows, i, &cols);
+    sectag_out_write(&out[i], rows.ptr, rows.len);
   }
 
   /* 3. the documents */
+  sectag_read_ctx ctx = {speakers};
   for (size_t i = 0; i < corpus.n; i++) {
     const sectag_input *in = &corpus.inputs[i];
     sectag_error derr = SECTAG_ERROR_INIT;
-    sectag_doc *doc = sectag_doc_read(in->path, in->doc_id, &derr);
+    sectag_doc *doc = sectag_doc_load(in->path, in->doc_id, in->format, in->text, in->text_len,
+                                      opt->encoding, &ctx, &derr);
+    if (doc) S_metadata(opt, &corpus, in, periods, doc);
     if (doc && sectag_doc_code(doc, m, &derr) != 0) {
       sectag_doc_free(doc);
       doc = NULL;
@@ -126,9 +222,23 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
       doc = NULL;
     }
     if (!doc) {
+      if (derr.code == SECTAG_WARNING && in->line)
+        derr.line = in->line;
+      if (in->line && derr.code != SECTAG_WARNING && derr.path && in->text) {
+        /* a record: say which line of the corpus file it is */
+        char *msg = derr.message;
+        sectag_buf b = SECTAG_BUF_INIT;
+        sectag_buf_printf(&b, "record on line %lu (%s): %s", in->line, in->doc_id, msg);
+        free(msg);
+        derr.message = sectag_buf_detach(&b);
+        derr.line = derr.col = 0;
+      }
       S_report(opt, &derr);
+      if (derr.code == SECTAG_WARNING)
+        sum->skipped++;
+      else
+        sum->failed++;
       sectag_error_clear(&derr);
-      sum->failed++;
       if (opt->progress) opt->progress(opt->userdata, i + 1, corpus.n, in->doc_id);
       continue;
     }
@@ -144,23 +254,27 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
 
     sectag_buf_clear(&rows);
     sectag_csv_codes(doc, cb, &rows);
-    sectag_out_write(&out[T_CODES], rows.ptr, rows.len);
+    sectag_out_write(&out[SECTAG_TABLE_CODES], rows.ptr, rows.len);
     sectag_buf_clear(&rows);
     sectag_csv_terms(doc, &rows);
-    sectag_out_write(&out[T_TERMS], rows.ptr, rows.len);
+    sectag_out_write(&out[SECTAG_TABLE_TERMS], rows.ptr, rows.len);
     sectag_buf_clear(&rows);
     sectag_csv_matches(doc, cb, &rows);
-    sectag_out_write(&out[T_MATCHES], rows.ptr, rows.len);
+    sectag_out_write(&out[SECTAG_TABLE_MATCHES], rows.ptr, rows.len);
     sectag_buf_clear(&rows);
     sectag_csv_documents(doc, cb, &rows);
-    sectag_out_write(&out[T_DOCUMENTS], rows.ptr, rows.len);
+    sectag_out_write(&out[SECTAG_TABLE_DOCUMENTS], rows.ptr, rows.len);
+    sectag_buf_clear(&rows);
+    sectag_csv_speakers(doc, cb, &rows);
+    sectag_out_write(&out[SECTAG_TABLE_SPEAKERS], rows.ptr, rows.len);
 
     size_t pol[3];
     sectag_doc_polarity_counts(doc, cb, pol);
     for (int p = 0; p < 3; p++) sum->matches[p] += pol[p];
     sum->documents++;
+    if (doc->nturns) sum->speakers_docs++;
     sum->tokens += doc->ntokens;
-    sum->words += doc->nwords;
+    sum->words += doc->ncounted;
     sum->sentences += doc->nsentences;
     sum->bytes += doc->len;
     sectag_doc_free(doc);
@@ -180,7 +294,10 @@ done:
   sectag_buf_free(&xml);
   sectag_buf_free(&rows);
   free(teidir);
+  free(colkeys);
   sectag_corpus_free(&corpus);
+  sectag_speakers_free(speakers);
+  sectag_periods_free(periods);
   sectag_matcher_free(m);
   sectag_codebook_free(cb);
   sum->seconds = S_now() - t0;

@@ -197,6 +197,22 @@ typedef struct sectag_code_options {
   const char *outdir;
   const char *const *paths;
   size_t npaths;
+  /* Inputs and metadata (see docs/corpora.md). All may be NULL / 0. */
+  const char *manifest;        /* --manifest FILE.csv */
+  const char *name_pattern;    /* --meta-from-name '{date}_{speaker}.txt' */
+  const char *text_field;      /* --text-field (JSONL/CSV records) */
+  const char *id_field;        /* --id-field */
+  const char *encoding;        /* --encoding latin1|cp1252|...; NULL: UTF-8 */
+  const char *periods;         /* --periods FILE.tsv: date -> group */
+  const char *group_field;     /* --group-field KEY: group from a metadata column */
+  /* Speakers (see docs/corpora.md). */
+  const char *speaker_pattern; /* --speaker-pattern REGEX; NULL: the default */
+  const char *speakers_table;  /* --speakers FILE.tsv */
+  const char *const *speaker_ids; /* --speaker ID (repeatable) */
+  size_t nspeaker_ids;
+  const char *const *roles;    /* --role ROLE (repeatable) */
+  size_t nroles;
+  int no_speakers;             /* --no-speakers: do not split turns */
   /* Called for every warning and every per-document error as it happens
    * (the library itself never prints). May be NULL. */
   void (*report)(void *userdata, const sectag_error *e);
@@ -206,7 +222,8 @@ typedef struct sectag_code_options {
 } sectag_code_options;
 
 typedef struct sectag_code_summary {
-  size_t documents, failed;
+  size_t documents, failed, skipped; /* skipped: binary files (a warning) */
+  size_t speakers_docs;              /* documents with speaker turns */
   size_t tokens, words, sentences, bytes;
   size_t matches[3]; /* by sectag_polarity */
   double seconds;
