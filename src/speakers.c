@@ -58,9 +58,8 @@ char *sectag_slug(const char *s, size_t len) {
   sectag_buf norm = SECTAG_BUF_INIT, out = SECTAG_BUF_INIT;
   utf8proc_uint8_t *m = NULL;
   utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &m,
-                                    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
-                                        UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
-                                        UTF8PROC_COMPOSE);
+                                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                                        UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
   if (n >= 0) sectag_buf_put(&norm, m, (size_t)n);
   free(m);
   int dash = 0;

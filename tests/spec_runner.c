@@ -12,7 +12,14 @@
  *   offsets  input . expected   one line per token: "START-END NSTART-NEND KIND «orig» «shadow»"
  *   shadow   input . expected   the shadow text between | |
  *   match    codebook . input . expected   one line per match:
- *            "CODE RULE START-END «original»", or "error: MESSAGE" lines
+ *            "CODE RULE START-END «original»", or "error: MESSAGE" lines;
+ *            with [md] or [txt] in the title the input is read by that reader
+ *            (speaker turns split with the default label pattern) and each
+ *            line ends with " @SPEAKER"; [speaker=ID] sets a speaker filter
+ *   turns    input . expected   the reader's structure: "title: ...",
+ *            "date: ...", "hidden KIND START-END «text»" and
+ *            "turn SPEAKER START-END «text»" lines; [txt] reads the input
+ *            as plain text, else as Markdown
  * tokens/offsets/shadow accept "accents=sensitive" after the title, in [ ].
  * In inputs, → is a tab, <CR> a carriage return, <BOM> a byte-order mark and
  * <U+XXXX> any code point, <0xHH> any byte. In outputs, a line break is shown as \n, a
@@ -25,7 +32,9 @@
 #include "codebook.h"
 #include "document.h"
 #include "harness.h"
+#include "reader.h"
 #include "sectag.h"
+#include "speakers.h"
 
 static void S_put_utf8(sectag_buf *b, unsigned long cp) {
   char u[4];
@@ -115,8 +124,54 @@ static void S_dump_offsets(const sectag_doc *d, sectag_buf *out) {
   }
 }
 
-static void S_run_match(const char *yaml, size_t ylen, const char *text, size_t tlen,
-                        sectag_buf *out) {
+/* Reads text with the reader named in the title ([md] or [txt]; NULL if
+ * neither), splitting speaker turns; [speaker=ID] sets a filter. */
+static sectag_doc *S_read_as(const char *title, const char *text, size_t tlen,
+                             sectag_error *err) {
+  const sectag_reader *r = strstr(title, "[md]")    ? &sectag_reader_md
+                           : strstr(title, "[txt]") ? &sectag_reader_txt
+                                                    : NULL;
+  if (!r) return NULL;
+  char id[64] = "";
+  const char *f = strstr(title, "[speaker=");
+  if (f) sscanf(f + 9, "%63[^]]", id);
+  const char *ids[1] = {id};
+  sectag_speakers *sp = sectag_speakers_new(NULL, NULL, ids, id[0] ? 1 : 0, NULL, 0, err);
+  if (!sp) return NULL;
+  sectag_read_ctx ctx = {sp};
+  sectag_doc *d = sectag_doc_new("doc", r == &sectag_reader_md ? "doc.md" : "doc.txt");
+  if (r->parse(d, text, tlen, &ctx, err) != 0) {
+    sectag_doc_free(d);
+    d = NULL;
+  }
+  sectag_speakers_free(sp);
+  return d;
+}
+
+static const char *S_kind(sectag_hidden_kind k) {
+  static const char *const names[] = {"?", "label", "title", "date", "image", "markup"};
+  return k >= 1 && k <= 5 ? names[k] : "?";
+}
+
+static void S_dump_turns(const sectag_doc *d, sectag_buf *out) {
+  if (d->title) sectag_buf_printf(out, "title: %s\n", d->title);
+  if (d->date) sectag_buf_printf(out, "date: %s\n", d->date);
+  for (size_t i = 0; i < d->nhidden; i++) {
+    const sectag_hidden *h = &d->hidden[i];
+    sectag_buf_printf(out, "hidden %s %zu-%zu «", S_kind(h->kind), h->start, h->end);
+    S_show(out, d->text + h->start, h->end - h->start);
+    sectag_buf_puts(out, "»\n");
+  }
+  for (size_t i = 0; i < d->nturns; i++) {
+    const sectag_turn *t = &d->turns[i];
+    sectag_buf_printf(out, "turn %s %zu-%zu «", d->speakers[t->speaker].id, t->start, t->end);
+    S_show(out, d->text + t->start, t->end - t->start);
+    sectag_buf_puts(out, "»\n");
+  }
+}
+
+static void S_run_match(const char *title, const char *yaml, size_t ylen, const char *text,
+                        size_t tlen, sectag_buf *out) {
   sectag_error err = SECTAG_ERROR_INIT;
   sectag_codebook *cb = sectag_codebook_parse(yaml, ylen, "codebook.yaml", &err);
   sectag_matcher *m = cb ? sectag_matcher_new(cb, &err) : NULL;
@@ -125,14 +180,22 @@ static void S_run_match(const char *yaml, size_t ylen, const char *text, size_t 
     sectag_buf_printf(out, "%s\n", msg);
     free(msg);
   }
-  sectag_doc *d = m ? sectag_doc_from_bytes(text, tlen, "doc", "doc.txt", &err) : NULL;
+  int reader = strstr(title, "[md]") || strstr(title, "[txt]");
+  sectag_doc *d = !m       ? NULL
+                  : reader ? S_read_as(title, text, tlen, &err)
+                           : sectag_doc_from_bytes(text, tlen, "doc", "doc.txt", &err);
   if (d && sectag_doc_code(d, m, &err) == 0) {
     const sectag_match *mt = sectag_doc_matches(d);
     for (size_t i = 0; i < sectag_doc_match_count(d); i++) {
       sectag_buf_printf(out, "%s %s %zu-%zu «", cb->codes[mt[i].code].id,
                         cb->rules[mt[i].rule].id, mt[i].start, mt[i].end);
       S_show(out, d->text + mt[i].start, mt[i].end - mt[i].start);
-      sectag_buf_puts(out, "»\n");
+      sectag_buf_puts(out, "»");
+      if (reader) {
+        long sp = sectag_doc_token_speaker(d, mt[i].first_tok);
+        sectag_buf_printf(out, " @%s", sp < 0 ? "-" : d->speakers[sp].id);
+      }
+      sectag_buf_putc(out, '\n');
     }
   }
   if (err.code != SECTAG_OK) {
@@ -202,8 +265,20 @@ int main(int argc, char **argv) {
       S_unescape(sec[input_sec].ptr ? sec[input_sec].ptr : "", sec[input_sec].len, &input);
       sectag_error err = SECTAG_ERROR_INIT;
       if (strcmp(mode, "match") == 0) {
-        S_run_match(sec[0].ptr ? sec[0].ptr : "", sec[0].len, input.ptr ? input.ptr : "",
-                    input.len, &got);
+        S_run_match(title, sec[0].ptr ? sec[0].ptr : "", sec[0].len,
+                    input.ptr ? input.ptr : "", input.len, &got);
+      } else if (strcmp(mode, "turns") == 0) {
+        char full[600];
+        snprintf(full, sizeof full, "%s%s", title, strstr(title, "[txt]") ? "" : " [md]");
+        sectag_doc *d = S_read_as(full, input.ptr ? input.ptr : "", input.len, &err);
+        if (d) S_dump_turns(d, &got);
+        if (err.code != SECTAG_OK) {
+          char *msg = sectag_error_format(&err);
+          sectag_buf_printf(&got, "error: %s\n", msg);
+          free(msg);
+        }
+        sectag_doc_free(d);
+        sectag_error_clear(&err);
       } else {
         sectag_doc *d = sectag_doc_from_bytes(input.ptr ? input.ptr : "", input.len, "doc",
                                               "doc.txt", &err);
