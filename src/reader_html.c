@@ -1,2 +1,523 @@
-/* reader_html.c: (being written) */
-typedef int S_placeholder_reader_html; /* being written */
+/* reader_html.c: the HTML reader (.html, .htm, .xhtml).
+ *
+ * libxml2's HTML parser builds a tree from whatever the page holds (unclosed
+ * <p>, stray end tags, no <html>), and this file keeps the prose of it:
+ *
+ *  - Where: the first <main> (or role="main"), else the first <article>,
+ *    else <body>. Navigation and page furniture are dropped wherever they
+ *    are (script, style, nav, header, footer, form, aside, ...), and so is
+ *    anything hidden (hidden, aria-hidden="true", style="display:none").
+ *  - Shape: each block (p, h1-h6, li, blockquote, pre, dd/dt, a table row,
+ *    text loose in a div/section/article) becomes one paragraph of the text,
+ *    blocks separated by exactly one blank line. Inside a block, inline
+ *    elements are concatenated, white space runs become one space, <br> is a
+ *    line break, and table cells are joined by " | ".
+ *  - Speaker turns: a paragraph "<p><strong>INTERLOCUTORA:</strong> ..."
+ *    becomes the plain line "INTERLOCUTORA: ...", which the label pattern
+ *    finds (sectag_reader_split_turns).
+ *
+ * The document's text is this extracted text, so every offset sectag reports
+ * for an HTML file is an offset into it, not into the HTML source.
+ *
+ * Encoding: a page that declares its charset (meta charset, http-equiv, an
+ * XML declaration, a BOM) is decoded by libxml2 as declared. A page that
+ * declares none must be UTF-8; invalid UTF-8 is then an error with its line
+ * and column, as for a .txt file. */
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "date.h"
+#include "error.h"
+#include "reader.h"
+
+/* ---------------------------------------------------------------------- */
+/* Building the text: blocks, collapsed white space, <br>, table cells.     */
+
+typedef struct S_text {
+  sectag_buf out;
+  int in_block; /* the current block has text */
+  int sep;      /* a block with text ended: "\n\n" before the next text */
+  int space;    /* a white-space run is pending */
+  int nl;       /* line breaks (<br>) pending, at most 2 */
+  int cell;     /* " | " pending: a new table cell in a row */
+} S_text;
+
+/* Ends the current block (the next text starts a new paragraph). Pending
+ * spaces and line breaks are dropped: blocks are trimmed. */
+static void S_block(S_text *t) {
+  if (t->in_block) t->sep = 1;
+  t->in_block = t->space = t->nl = t->cell = 0;
+}
+
+static void S_br(S_text *t) {
+  if (t->in_block && t->nl < 2) t->nl++;
+  t->space = t->cell = 0;
+}
+
+static void S_cell(S_text *t) {
+  if (t->in_block) t->cell = 1;
+  t->space = t->nl = 0;
+}
+
+/* Byte length of the white-space character at s (n > 0 bytes), or 0. No-break
+ * and other Unicode spaces count: a page's &nbsp; is layout, not prose. */
+static size_t S_space_len(const unsigned char *s, size_t n) {
+  if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') return 1;
+  if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85)) return 2;
+  if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3; /* U+1680 */
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+      (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+    return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3; /* U+205F */
+  if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3; /* U+3000 */
+  return 0;
+}
+
+static int S_is_bom(const unsigned char *s, size_t n) {
+  return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF; /* U+FEFF: dropped */
+}
+
+static size_t S_char_len(const unsigned char *s, size_t n) {
+  size_t k = *s < 0x80 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4;
+  return k > n ? n : k;
+}
+
+/* Writes what is pending before the next character of text. */
+static void S_flush(S_text *t) {
+  if (!t->in_block) {
+    if (t->sep && t->out.len) sectag_buf_put(&t->out, "\n\n", 2);
+    t->sep = 0;
+    t->in_block = 1;
+  } else if (t->cell) {
+    sectag_buf_put(&t->out, " | ", 3);
+  } else if (t->nl) {
+    sectag_buf_put(&t->out, "\n\n", (size_t)t->nl);
+  } else if (t->space) {
+    sectag_buf_putc(&t->out, ' ');
+  }
+  t->space = t->nl = t->cell = 0;
+}
+
+/* Appends UTF-8 text s[0..n); inside <pre> (pre != 0) a line break is a
+ * line break, elsewhere it is white space. */
+static void S_chars(S_text *t, const char *s, size_t n, int pre) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    if (pre && (p[i] == '\n' || p[i] == '\r')) {
+      i += (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
+      S_br(t);
+      continue;
+    }
+    size_t w = S_space_len(p + i, n - i);
+    if (w) {
+      if (t->in_block && !t->nl && !t->cell) t->space = 1;
+      i += w;
+      continue;
+    }
+    if (S_is_bom(p + i, n - i)) {
+      i += 3;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && !S_space_len(p + j, n - j) && !S_is_bom(p + j, n - j))
+      j += S_char_len(p + j, n - j);
+    S_flush(t);
+    sectag_buf_put(&t->out, p + i, j - i);
+    i = j;
+  }
+}
+
+/* A copy of s with white space collapsed and trimmed (owned), or NULL when
+ * nothing is left. */
+static char *S_collapse(const char *s) {
+  if (!s) return NULL;
+  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0};
+  S_chars(&t, s, strlen(s), 0);
+  if (t.out.len == 0) {
+    sectag_buf_free(&t.out);
+    return NULL;
+  }
+  return sectag_buf_detach(&t.out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Which elements are prose.                                               */
+
+enum { S_DROP = 1, S_BLOCK = 2, S_CELL = 4, S_BR = 8, S_PRE = 16 };
+
+typedef struct {
+  const char *name;
+  unsigned flags;
+} S_elem;
+
+/* Elements by name (libxml2's HTML parser lower-cases names). Anything not
+ * here is inline: its text joins the block around it. */
+static const S_elem S_elems[] = {
+    /* page furniture and non-prose, dropped with everything inside */
+    {"script", S_DROP}, {"style", S_DROP}, {"noscript", S_DROP},
+    {"nav", S_DROP | S_BLOCK}, {"header", S_DROP | S_BLOCK}, {"footer", S_DROP | S_BLOCK},
+    {"form", S_DROP | S_BLOCK}, {"aside", S_DROP | S_BLOCK}, {"button", S_DROP},
+    {"select", S_DROP}, {"template", S_DROP}, {"svg", S_DROP}, {"iframe", S_DROP},
+    {"head", S_DROP | S_BLOCK}, {"title", S_DROP}, {"textarea", S_DROP}, {"object", S_DROP},
+    {"embed", S_DROP}, {"canvas", S_DROP}, {"audio", S_DROP}, {"video", S_DROP},
+    {"math", S_DROP}, {"map", S_DROP}, {"datalist", S_DROP}, {"dialog", S_DROP | S_BLOCK},
+    /* blocks */
+    {"p", S_BLOCK}, {"h1", S_BLOCK}, {"h2", S_BLOCK}, {"h3", S_BLOCK}, {"h4", S_BLOCK},
+    {"h5", S_BLOCK}, {"h6", S_BLOCK}, {"li", S_BLOCK}, {"blockquote", S_BLOCK},
+    {"pre", S_BLOCK | S_PRE}, {"listing", S_BLOCK | S_PRE}, {"dd", S_BLOCK}, {"dt", S_BLOCK},
+    {"dl", S_BLOCK}, {"ul", S_BLOCK}, {"ol", S_BLOCK}, {"menu", S_BLOCK}, {"dir", S_BLOCK},
+    {"div", S_BLOCK}, {"article", S_BLOCK}, {"section", S_BLOCK}, {"main", S_BLOCK},
+    {"body", S_BLOCK}, {"html", S_BLOCK}, {"address", S_BLOCK}, {"center", S_BLOCK},
+    {"details", S_BLOCK}, {"summary", S_BLOCK}, {"fieldset", S_BLOCK}, {"legend", S_BLOCK},
+    {"figure", S_BLOCK}, {"figcaption", S_BLOCK}, {"hgroup", S_BLOCK}, {"hr", S_BLOCK},
+    {"table", S_BLOCK}, {"caption", S_BLOCK}, {"thead", S_BLOCK}, {"tbody", S_BLOCK},
+    {"tfoot", S_BLOCK}, {"tr", S_BLOCK}, {"td", S_CELL}, {"th", S_CELL}, {"br", S_BR},
+};
+
+/* ARIA roles of page furniture. */
+static const char *const S_drop_roles[] = {"navigation", "banner", "contentinfo", "complementary",
+                                           "search", "dialog", "alertdialog", NULL};
+
+static int S_name_is(const xmlNode *n, const char *name) {
+  return n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* Whether attribute attr of n equals one of vals (trimmed, any case). */
+static int S_attr_in(const xmlNode *n, const char *attr, const char *const *vals) {
+  xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+  if (!v) return 0;
+  char *c = S_collapse((const char *)v);
+  int hit = 0;
+  for (; c && *vals && !hit; vals++) hit = xmlStrcasecmp((xmlChar *)c, (const xmlChar *)*vals) == 0;
+  free(c);
+  xmlFree(v);
+  return hit;
+}
+
+/* Whether a style attribute hides the element (display:none). */
+static int S_style_hidden(const xmlNode *n) {
+  xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"style");
+  if (!v) return 0;
+  char squeezed[256];
+  size_t k = 0;
+  for (const xmlChar *p = v; *p && k + 1 < sizeof squeezed; p++)
+    if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+      squeezed[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+  squeezed[k] = '\0';
+  xmlFree(v);
+  return strstr(squeezed, "display:none") != NULL;
+}
+
+static unsigned S_flags(const xmlNode *n) {
+  if (n->type != XML_ELEMENT_NODE) return 0;
+  unsigned f = 0;
+  for (size_t i = 0; i < sizeof S_elems / sizeof *S_elems; i++)
+    if (xmlStrcasecmp(n->name, (const xmlChar *)S_elems[i].name) == 0) {
+      f = S_elems[i].flags;
+      break;
+    }
+  if (f & S_DROP) return f;
+  static const char *const yes[] = {"true", NULL};
+  if (xmlHasProp(n, (const xmlChar *)"hidden") || S_attr_in(n, "aria-hidden", yes) ||
+      S_attr_in(n, "role", S_drop_roles) || S_style_hidden(n))
+    f |= S_DROP;
+  return f;
+}
+
+/* Appends the prose of the subtree at root to t. The walk is iterative
+ * (parent/next pointers), so a page of a million nested <div>s cannot
+ * overflow the stack. */
+static void S_walk(S_text *t, xmlNode *root) {
+  int pre = 0; /* depth of <pre> elements around the current node */
+  xmlNode *n = root;
+  while (n) {
+    unsigned f = S_flags(n);
+    int descend = 0;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content) S_chars(t, (const char *)n->content, (size_t)xmlStrlen(n->content), pre > 0);
+    } else if (n->type == XML_ELEMENT_NODE) {
+      if (f & S_BLOCK) S_block(t);
+      if (!(f & S_DROP)) {
+        if (f & S_BR) S_br(t);
+        if (f & S_CELL) S_cell(t);
+        if (f & S_PRE) pre++;
+        descend = 1;
+      }
+    }
+    if (descend && n->children) {
+      n = n->children;
+      continue;
+    }
+    while (n) { /* leave n, then go to the next node */
+      f = S_flags(n);
+      if (f & S_BLOCK) S_block(t);
+      if ((f & S_PRE) && !(f & S_DROP)) pre--;
+      if (n == root) return;
+      if (n->next) {
+        n = n->next;
+        break;
+      }
+      n = n->parent;
+    }
+  }
+}
+
+/* The next node after n in document order, not entering n's children when
+ * skip is set; NULL after the last node under root. */
+static xmlNode *S_next(xmlNode *n, const xmlNode *root, int skip) {
+  if (!skip && n->children) return n->children;
+  while (n && n != root) {
+    if (n->next) return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
+/* The first element named name under root (root included), not looking
+ * inside dropped elements when skip_dropped is set. */
+static xmlNode *S_find(xmlNode *root, const char *name, int skip_dropped) {
+  for (xmlNode *n = root; n;) {
+    if (S_name_is(n, name)) return n;
+    n = S_next(n, root, skip_dropped && (S_flags(n) & S_DROP));
+  }
+  return NULL;
+}
+
+/* The main content: the first <main> or role="main", else the first
+ * <article>, outside dropped elements. NULL when there is neither. */
+static xmlNode *S_find_main(xmlNode *root) {
+  static const char *const main_role[] = {"main", NULL};
+  xmlNode *article = NULL;
+  for (xmlNode *n = root; n;) {
+    unsigned f = S_flags(n);
+    if (n->type == XML_ELEMENT_NODE && !(f & S_DROP)) {
+      if (S_name_is(n, "main") || S_attr_in(n, "role", main_role)) return n;
+      if (!article && S_name_is(n, "article")) article = n;
+    }
+    n = S_next(n, root, (f & S_DROP) != 0);
+  }
+  return article;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Title and date.                                                          */
+
+static char *S_text_of(xmlNode *n) {
+  if (!n) return NULL;
+  xmlChar *s = xmlNodeGetContent(n);
+  char *c = S_collapse((const char *)s);
+  xmlFree(s);
+  return c;
+}
+
+/* The page's <title> (not an <svg>'s), else the first <h1> of the main
+ * content, else the first <h1> of the page. */
+static char *S_title(xmlNode *root, xmlNode *content) {
+  xmlNode *n = root;
+  while (n && !S_name_is(n, "title"))
+    n = S_next(n, root, S_name_is(n, "svg") || S_name_is(n, "math"));
+  char *c = S_text_of(n);
+  if (!c && content) c = S_text_of(S_find(content, "h1", 1));
+  if (!c) c = S_text_of(S_find(root, "h1", 0));
+  return c;
+}
+
+/* Tries s as a date: its first 10 characters (2020-06-15T10:00:00Z), then
+ * the whole value (June 15, 2020). */
+static int S_try_date(const xmlChar *s, char iso[11]) {
+  if (!s) return -1;
+  char *c = S_collapse((const char *)s);
+  int r = -1;
+  if (c) {
+    size_t n = strlen(c);
+    r = sectag_date_parse(c, n > 10 ? 10 : n, iso);
+    if (r != 0 && n > 10) r = sectag_date_parse(c, n, iso);
+  }
+  free(c);
+  return r;
+}
+
+/* A date from <meta name|property="date" ... content=...>, else from the
+ * first <time datetime=...> that parses. */
+static int S_date(xmlNode *root, char iso[11]) {
+  static const char *const names[] = {"date", "dcterms.date", "dc.date", "dcterms.issued",
+                                      "dcterms.created", "article:published_time", "pubdate",
+                                      NULL};
+  for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
+    if (!S_name_is(n, "meta")) continue;
+    if (!S_attr_in(n, "name", names) && !S_attr_in(n, "property", names)) continue;
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"content");
+    int r = S_try_date(v, iso);
+    xmlFree(v);
+    if (r == 0) return 0;
+  }
+  for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
+    if (!S_name_is(n, "time")) continue;
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"datetime");
+    int r = S_try_date(v, iso);
+    xmlFree(v);
+    if (r == 0) return 0;
+  }
+  return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Encoding.                                                                */
+
+static const char *S_memcasemem(const char *h, size_t hn, const char *needle) {
+  size_t nn = strlen(needle);
+  for (size_t i = 0; i + nn <= hn; i++) {
+    size_t k = 0;
+    while (k < nn) {
+      char c = h[i + k];
+      if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+      if (c != needle[k]) break;
+      k++;
+    }
+    if (k == nn) return h + i;
+  }
+  return NULL;
+}
+
+/* Whether the page says what its encoding is: a BOM, or "charset" (meta
+ * charset, http-equiv Content-Type) or an XML declaration's encoding before
+ * <body> (looking at most at the first 64 KiB). libxml2 then follows it. */
+static int S_declares_charset(const char *s, size_t len) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 1;
+  if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) return 1;
+  size_t n = len < 65536 ? len : 65536;
+  const char *body = S_memcasemem(s, n, "<body");
+  if (body) n = (size_t)(body - s);
+  if (S_memcasemem(s, n, "charset")) return 1;
+  const char *xml = S_memcasemem(s, n, "<?xml");
+  if (xml) {
+    const char *end = S_memcasemem(xml, n - (size_t)(xml - s), "?>");
+    if (end && S_memcasemem(xml, (size_t)(end - xml), "encoding")) return 1;
+  }
+  return 0;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or (size_t)-1. */
+static size_t S_bad_utf8(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(len - i), &cp);
+    if (k <= 0) return i;
+    i += (size_t)k;
+  }
+  return (size_t)-1;
+}
+
+/* libxml2 reports HTML errors even with HTML_PARSE_NOERROR when a
+ * structured handler is set, and a few (encoding conversion) go to the
+ * generic handler, which prints. This handler, installed for the parse,
+ * keeps the library silent. */
+#if LIBXML_VERSION >= 21200
+static void S_quiet(void *data, const xmlError *e) {
+#else
+static void S_quiet(void *data, xmlErrorPtr e) {
+#endif
+  (void)data;
+  (void)e;
+}
+
+/* Without XML_PARSE_HUGE, libxml2's HTML parser silently stops at 256
+ * open elements and the rest of the page is lost; old pages with hundreds
+ * of unclosed <font> tags get there. HTML has no entities to expand, the
+ * document size is capped by SECTAG_MAX_DOC_BYTES, and the walks here and
+ * in libxml2 (xmlFreeDoc, xmlNodeGetContent) are iterative, so lifting the
+ * limit is safe. */
+#define S_NO_DEPTH_LIMIT XML_PARSE_HUGE
+
+/* ---------------------------------------------------------------------- */
+
+static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_read_ctx *ctx,
+                   sectag_error *err) {
+  const char *where = doc->path ? doc->path : doc->doc_id;
+  doc->format = "html";
+  if (len > SECTAG_MAX_DOC_BYTES || len > INT_MAX) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, 0, 0,
+                     "document is %zu bytes, over the limit of %zu bytes for one document; "
+                     "split it into smaller files",
+                     len, SECTAG_MAX_DOC_BYTES);
+    return -1;
+  }
+  const char *encoding = NULL;
+  if (!S_declares_charset(src, len)) {
+    size_t bad = S_bad_utf8(src, len);
+    if (bad != (size_t)-1) {
+      unsigned long line = 1, col = 1;
+      for (size_t i = 0; i < bad; i++) {
+        if (src[i] == '\n') {
+          line++;
+          col = 1;
+        } else {
+          col++;
+        }
+      }
+      sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
+                       "the page declares no charset and is not valid UTF-8 (byte 0x%02X); "
+                       "add <meta charset=\"...\"> naming its encoding (e.g. windows-1252), "
+                       "or convert it to UTF-8",
+                       (unsigned)(unsigned char)src[bad]);
+      return -1;
+    }
+    encoding = "UTF-8";
+  }
+
+  xmlStructuredErrorFunc old_handler = xmlStructuredError;
+  void *old_data = xmlStructuredErrorContext;
+  xmlSetStructuredErrorFunc(NULL, S_quiet);
+  htmlDocPtr hdoc = NULL;
+  if (len > 0)
+    hdoc = htmlReadMemory(src, (int)len, NULL, encoding,
+                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                              HTML_PARSE_NONET | S_NO_DEPTH_LIMIT);
+  xmlSetStructuredErrorFunc(old_data, old_handler);
+
+  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0};
+  xmlNode *root = hdoc ? xmlDocGetRootElement(hdoc) : NULL;
+  xmlNode *content = NULL;
+  if (root) {
+    content = S_find_main(root);
+    if (content) S_walk(&t, content);
+    if (t.out.len == 0) { /* no <main>/<article>, or an empty one */
+      S_block(&t);
+      t.sep = 0;
+      xmlNode *body = S_find(root, "body", 0);
+      S_walk(&t, body ? body : root);
+    }
+    char *title = S_title(root, content);
+    if (title) sectag_doc_set_str(&doc->title, title);
+    free(title);
+    char iso[11];
+    if (S_date(root, iso) == 0) sectag_doc_set_str(&doc->date, iso);
+  }
+  if (hdoc) xmlFreeDoc(hdoc);
+
+  int rc = sectag_doc_set_text(doc, t.out.ptr ? t.out.ptr : "", t.out.len, err);
+  sectag_buf_free(&t.out);
+  if (rc != 0) return -1;
+  if (ctx && ctx->speakers) sectag_reader_split_turns(doc, 0, ctx);
+  return 0;
+}
+
+static const char *const S_extensions[] = {".html", ".htm", ".xhtml", NULL};
+
+const sectag_reader sectag_reader_html = {"html", S_extensions, S_parse};

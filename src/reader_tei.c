@@ -1,2 +1,635 @@
-/* reader_tei.c: (being written) */
-typedef int S_placeholder_reader_tei; /* being written */
+/* reader_tei.c: the TEI reader (.xml, TEI P5).
+ *
+ * What is taken:
+ *  - title: teiHeader/fileDesc/titleStmt/title (the first);
+ *  - date: the first <date> that parses (its @when, else its text) in
+ *    profileDesc/settingDesc, then profileDesc/creation, then
+ *    fileDesc/sourceDesc, then fileDesc/publicationStmt;
+ *  - text: the prose of <text><body>. Each block (p, head, ab, l, item, u,
+ *    a <seg> directly in a <u>, a table row...) becomes one paragraph,
+ *    blocks separated by exactly one blank line; inside a block white space
+ *    runs become one space and <lb/> is a line break. Not text: note,
+ *    speaker, stage, incident, kinesic, vocal, gap, pause, fw, figDesc,
+ *    sic/orig/abbr inside a choice (corr/reg/expan are kept), and stand-off
+ *    annotation elements (span, interp, link...);
+ *  - turns: each outermost <u> and <sp> is one turn. Its label is the first
+ *    token of @who without the '#' (who="#amlo #int1" -> "amlo"), else, for
+ *    an <sp>, the text of its <speaker> without a trailing colon. A turn
+ *    covers its own text only; text outside every u/sp (a <head>) belongs to
+ *    no turn. A body without any u/sp is split at speaker labels at line
+ *    starts, like a .txt file.
+ *
+ * The document's text is this extracted text: offsets point into it.
+ *
+ * Safety. sectag reads files from strangers, so the parser never loads a
+ * DTD, never fetches anything (XML_PARSE_NONET, no DTDLOAD/DTDATTR/NOENT,
+ * the external-subset callback removed) and never expands an entity: a file
+ * whose DOCTYPE declares any entity (general or parameter) is refused at
+ * the first <!ENTITY, before anything is expanded. This one rule covers
+ * external entities (SYSTEM "file:///etc/passwd"), parameter-entity
+ * tricks and "billion laughs", whatever the libxml2 version; TEI files
+ * have no need for a DTD of their own. An entity that is used but not
+ * declared (&nbsp; with a DOCTYPE naming an external DTD) is an error too,
+ * rather than text silently lost. */
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "date.h"
+#include "error.h"
+#include "reader.h"
+#include "speakers.h"
+
+#define S_TEI_NS "http://www.tei-c.org/ns/1.0"
+
+/* ---------------------------------------------------------------------- */
+/* Building the text (the same rules as reader_html.c).                     */
+
+typedef struct S_text {
+  sectag_buf out;
+  int in_block; /* the current block has text */
+  int sep;      /* a block with text ended: "\n\n" before the next text */
+  int space;    /* a white-space run is pending */
+  int nl;       /* line breaks (<lb/>) pending, at most 2 */
+  int cell;     /* " | " pending: a new cell in a row */
+  int want_mark; /* record where the next block's text starts */
+  size_t mark;
+} S_text;
+
+static void S_block(S_text *t) {
+  if (t->in_block) t->sep = 1;
+  t->in_block = t->space = t->nl = t->cell = 0;
+}
+
+static void S_br(S_text *t) {
+  if (t->in_block && t->nl < 2) t->nl++;
+  t->space = t->cell = 0;
+}
+
+static void S_cell(S_text *t) {
+  if (t->in_block) t->cell = 1;
+  t->space = t->nl = 0;
+}
+
+/* Byte length of the white-space character at s (n > 0 bytes), or 0. */
+static size_t S_space_len(const unsigned char *s, size_t n) {
+  if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') return 1;
+  if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85)) return 2;
+  if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3; /* U+1680 */
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+      (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+    return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3; /* U+205F */
+  if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3; /* U+3000 */
+  return 0;
+}
+
+static int S_is_bom(const unsigned char *s, size_t n) {
+  return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF; /* U+FEFF: dropped */
+}
+
+static size_t S_char_len(const unsigned char *s, size_t n) {
+  size_t k = *s < 0x80 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4;
+  return k > n ? n : k;
+}
+
+static void S_flush(S_text *t) {
+  if (!t->in_block) {
+    if (t->sep && t->out.len) sectag_buf_put(&t->out, "\n\n", 2);
+    t->sep = 0;
+    t->in_block = 1;
+    if (t->want_mark) {
+      t->mark = t->out.len;
+      t->want_mark = 0;
+    }
+  } else if (t->cell) {
+    sectag_buf_put(&t->out, " | ", 3);
+  } else if (t->nl) {
+    sectag_buf_put(&t->out, "\n\n", (size_t)t->nl);
+  } else if (t->space) {
+    sectag_buf_putc(&t->out, ' ');
+  }
+  t->space = t->nl = t->cell = 0;
+}
+
+static void S_chars(S_text *t, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    size_t w = S_space_len(p + i, n - i);
+    if (w) {
+      if (t->in_block && !t->nl && !t->cell) t->space = 1;
+      i += w;
+      continue;
+    }
+    if (S_is_bom(p + i, n - i)) {
+      i += 3;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && !S_space_len(p + j, n - j) && !S_is_bom(p + j, n - j))
+      j += S_char_len(p + j, n - j);
+    S_flush(t);
+    sectag_buf_put(&t->out, p + i, j - i);
+    i = j;
+  }
+}
+
+static char *S_collapse(const char *s) {
+  if (!s) return NULL;
+  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0, 0, 0};
+  S_chars(&t, s, strlen(s));
+  if (t.out.len == 0) {
+    sectag_buf_free(&t.out);
+    return NULL;
+  }
+  return sectag_buf_detach(&t.out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tree helpers.                                                           */
+
+/* Whether n is the TEI element `name` (in the TEI namespace, or in none). */
+static int S_is(const xmlNode *n, const char *name) {
+  return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, (const xmlChar *)name) &&
+         (!n->ns || xmlStrEqual(n->ns->href, (const xmlChar *)S_TEI_NS));
+}
+
+static xmlNode *S_child(const xmlNode *n, const char *name) {
+  if (!n) return NULL;
+  for (xmlNode *c = n->children; c; c = c->next)
+    if (S_is(c, name)) return c;
+  return NULL;
+}
+
+static xmlNode *S_next(xmlNode *n, const xmlNode *root, int skip) {
+  if (!skip && n->children) return n->children;
+  while (n && n != root) {
+    if (n->next) return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
+/* The first element `name` strictly below root. */
+static xmlNode *S_find(xmlNode *root, const char *name) {
+  if (!root) return NULL;
+  for (xmlNode *n = S_next(root, root, 0); n; n = S_next(n, root, 0))
+    if (S_is(n, name)) return n;
+  return NULL;
+}
+
+static char *S_text_of(xmlNode *n) {
+  if (!n) return NULL;
+  xmlChar *s = xmlNodeGetContent(n);
+  char *c = S_collapse((const char *)s);
+  xmlFree(s);
+  return c;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Header: title and date.                                                  */
+
+static int S_try_date(const char *s, char iso[11]) {
+  if (!s) return -1;
+  size_t n = strlen(s);
+  if (sectag_date_parse(s, n > 10 ? 10 : n, iso) == 0) return 0;
+  return n > 10 ? sectag_date_parse(s, n, iso) : -1;
+}
+
+/* The first <date> under root (root itself may be one) whose @when, else
+ * whose text, is a date. */
+static int S_date_under(xmlNode *root, char iso[11]) {
+  for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
+    if (!S_is(n, "date")) continue;
+    xmlChar *when = xmlGetNoNsProp(n, (const xmlChar *)"when");
+    char *c = when ? S_collapse((const char *)when) : S_text_of(n);
+    xmlFree(when);
+    int r = S_try_date(c, iso);
+    free(c);
+    if (r == 0) return 0;
+  }
+  return -1;
+}
+
+static void S_header(sectag_doc *doc, xmlNode *tei) {
+  xmlNode *h = S_child(tei, "teiHeader");
+  xmlNode *file = S_child(h, "fileDesc"), *profile = S_child(h, "profileDesc");
+  char *title = S_text_of(S_child(S_child(file, "titleStmt"), "title"));
+  if (title) sectag_doc_set_str(&doc->title, title);
+  free(title);
+  xmlNode *where[] = {S_child(profile, "settingDesc"), S_child(profile, "creation"),
+                      S_child(file, "sourceDesc"), S_child(file, "publicationStmt")};
+  char iso[11];
+  for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+    if (!where[i]) continue;
+    int found;
+    if (i == 3) { /* publicationStmt/date only, not a date deeper inside */
+      found = -1;
+      for (xmlNode *c = where[i]->children; c && found != 0; c = c->next)
+        if (S_is(c, "date")) found = S_date_under(c, iso);
+    } else {
+      found = S_date_under(where[i], iso);
+    }
+    if (found == 0) {
+      sectag_doc_set_str(&doc->date, iso);
+      return;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Body: text and turns.                                                    */
+
+enum { S_DROP = 1, S_BLOCK = 2, S_CELL = 4, S_BR = 8, S_TURN = 16 };
+
+static const char *const S_drop[] = {
+    "note", "speaker", "stage", "incident", "kinesic", "vocal", "gap", "pause", "fw",
+    "figDesc", "teiHeader", "span", "spanGrp", "interp", "interpGrp", "link", "linkGrp",
+    "join", "joinGrp", "alt", "altGrp", "standOff", NULL};
+
+static const char *const S_blocks[] = {
+    "p", "head", "ab", "l", "lg", "item", "list", "div", "div1", "div2", "div3",
+    "div4", "div5", "div6", "div7", "body", "front", "back", "table", "row", "trailer",
+    "byline", "dateline", "opener", "closer", "salute", "signed", "epigraph", "argument",
+    "postscript", "figure", "castList", "castItem", "listBibl", "floatingText",
+    "u", "sp", NULL};
+
+static int S_in(const xmlNode *n, const char *const *names) {
+  for (; *names; names++)
+    if (S_is(n, *names)) return 1;
+  return 0;
+}
+
+static unsigned S_flags(const xmlNode *n) {
+  if (n->type != XML_ELEMENT_NODE) return 0;
+  if (S_in(n, S_drop)) return S_DROP;
+  if (S_is(n->parent, "choice") && (S_is(n, "sic") || S_is(n, "orig") || S_is(n, "abbr")))
+    return S_DROP;
+  if (S_is(n, "u") || S_is(n, "sp")) return S_BLOCK | S_TURN;
+  if (S_in(n, S_blocks)) return S_BLOCK;
+  if (S_is(n, "seg") && S_is(n->parent, "u")) return S_BLOCK;
+  if (S_is(n, "cell")) return S_CELL;
+  if (S_is(n, "lb")) return S_BR;
+  return 0;
+}
+
+typedef struct {
+  size_t start, end;
+  char *label; /* owned; NULL: the unknown speaker */
+} S_turn;
+
+typedef struct {
+  S_turn *v;
+  size_t n, cap;
+  size_t nelems; /* u and sp elements seen, with text or not */
+} S_turns;
+
+/* The label of a turn element: the first token of @who without its
+ * '#' (the part after the last '#', so "people.xml#amlo" is "amlo"), else
+ * the <speaker> of an <sp>, without a trailing colon. Owned, or NULL. */
+static char *S_label(xmlNode *n) {
+  xmlChar *who = xmlGetNoNsProp(n, (const xmlChar *)"who");
+  char *c = who ? S_collapse((const char *)who) : NULL;
+  xmlFree(who);
+  if (c) {
+    char *sp = strchr(c, ' ');
+    if (sp) *sp = '\0';
+    char *hash = strrchr(c, '#');
+    if (hash) memmove(c, hash + 1, strlen(hash + 1) + 1);
+    if (*c) return c;
+    free(c);
+    c = NULL;
+  }
+  if (!S_is(n, "sp")) return NULL;
+  c = S_text_of(S_child(n, "speaker"));
+  if (!c) return NULL;
+  size_t k = strlen(c);
+  while (k > 0 && (c[k - 1] == ':' || c[k - 1] == ' ')) c[--k] = '\0';
+  if (k == 0) {
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+static void S_walk(S_text *t, S_turns *turns, xmlNode *root) {
+  xmlNode *turn = NULL; /* the open u/sp (the outermost one) */
+  char *label = NULL;
+  xmlNode *n = root;
+  while (n) {
+    unsigned f = S_flags(n);
+    int descend = 0;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content) S_chars(t, (const char *)n->content, (size_t)xmlStrlen(n->content));
+    } else if (n->type == XML_ELEMENT_NODE && !(f & S_DROP)) {
+      if (f & S_BLOCK) S_block(t);
+      if (f & S_BR) S_br(t);
+      if (f & S_CELL) S_cell(t);
+      if ((f & S_TURN) && !turn) {
+        turn = n;
+        label = S_label(n);
+        t->want_mark = 1;
+        turns->nelems++;
+      }
+      descend = 1;
+    }
+    if (descend && n->children) {
+      n = n->children;
+      continue;
+    }
+    while (n) {
+      f = S_flags(n);
+      if ((f & S_BLOCK) && !(f & S_DROP)) S_block(t);
+      if (n == turn) {
+        if (!t->want_mark) { /* the turn has text */
+          if (turns->n == turns->cap) {
+            turns->cap = turns->cap ? 2 * turns->cap : 16;
+            turns->v = sectag_xrealloc(turns->v, turns->cap * sizeof *turns->v);
+          }
+          turns->v[turns->n++] = (S_turn){t->mark, t->out.len, label};
+        } else {
+          free(label);
+        }
+        label = NULL;
+        turn = NULL;
+        t->want_mark = 0;
+      }
+      if (n == root) {
+        free(label);
+        return;
+      }
+      if (n->next) {
+        n = n->next;
+        break;
+      }
+      n = n->parent;
+    }
+  }
+  free(label);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Parsing with errors captured.                                            */
+
+typedef struct {
+  char *msg; /* the first error (level error or fatal), owned */
+  char *str1;
+  int code;
+  unsigned long line, col;
+  char *entity; /* the first entity declared, owned */
+  int pe;       /* it is a parameter entity */
+  unsigned long eline, ecol;
+} S_state;
+
+#if LIBXML_VERSION >= 21200
+static void S_on_error(void *data, const xmlError *e) {
+#else
+static void S_on_error(void *data, xmlErrorPtr e) {
+#endif
+  S_state *st = data;
+  if (!e || e->level < XML_ERR_ERROR || st->msg) return;
+  const char *m = e->message ? e->message : "unknown error";
+  size_t k = strcspn(m, "\n");
+  while (k > 0 && (m[k - 1] == ' ' || m[k - 1] == '\r')) k--;
+  st->msg = sectag_xstrndup(m, k);
+  st->str1 = e->str1 ? sectag_xstrdup(e->str1) : NULL;
+  st->code = e->code;
+  st->line = e->line > 0 ? (unsigned long)e->line : 0;
+  st->col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+}
+
+/* The SAX entityDecl callback: the first <!ENTITY stops the parse. */
+static void S_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                          const xmlChar *system_id, xmlChar *content) {
+  (void)public_id;
+  (void)system_id;
+  (void)content;
+  xmlParserCtxtPtr c = ctx;
+  S_state *st = c->_private;
+  if (!st->entity) {
+    st->entity = sectag_xstrdup(name ? (const char *)name : "?");
+    st->pe = type == XML_INTERNAL_PARAMETER_ENTITY || type == XML_EXTERNAL_PARAMETER_ENTITY;
+    st->eline = c->input ? (unsigned long)c->input->line : 0;
+    st->ecol = c->input ? (unsigned long)c->input->col : 0;
+  }
+  xmlStopParser(c);
+}
+
+/* libxml2 counts columns in characters; sectag reports byte columns. */
+static unsigned long S_byte_col(const char *src, size_t len, unsigned long line,
+                                unsigned long col) {
+  if (line == 0 || col == 0) return col;
+  size_t i = 0;
+  for (unsigned long l = 1; l < line; l++) {
+    const char *nl = memchr(src + i, '\n', len - i);
+    if (!nl) return col;
+    i = (size_t)(nl - src) + 1;
+  }
+  size_t start = i;
+  for (unsigned long c = 1; c < col && i < len && src[i] != '\n'; c++) {
+    const unsigned char *p = (const unsigned char *)src + i;
+    size_t k = *p < 0xC0 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+    if (k > len - i) k = 1;
+    for (size_t j = 1; j < k; j++)
+      if ((p[j] & 0xC0) != 0x80) k = 1; /* not UTF-8 here: count bytes */
+    i += k;
+  }
+  return (unsigned long)(i - start) + 1;
+}
+
+/* Line and byte column of offset off in src. */
+static void S_line_col(const char *src, size_t off, unsigned long *line, unsigned long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (src[i] == '\n') {
+      ++*line;
+      *col = 1;
+    } else {
+      ++*col;
+    }
+  }
+}
+
+static const char *S_memmem(const char *h, size_t hn, const char *needle) {
+  size_t nn = strlen(needle);
+  for (size_t i = 0; i + nn <= hn; i++)
+    if (memcmp(h + i, needle, nn) == 0) return h + i;
+  return NULL;
+}
+
+/* Parses src; returns the tree, or NULL with err. */
+static xmlDocPtr S_read(const char *where, const char *src, size_t len, sectag_error *err) {
+  S_state st = {NULL, NULL, 0, 0, 0, NULL, 0, 0, 0};
+  xmlStructuredErrorFunc old_handler = xmlStructuredError;
+  void *old_data = xmlStructuredErrorContext;
+  xmlSetStructuredErrorFunc(&st, S_on_error);
+
+  xmlDocPtr xdoc = NULL;
+  int well_formed = 0;
+  xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(src, (int)len);
+  if (ctxt) {
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    /* Whatever a process-wide default says: no DTD, no substitution. */
+    ctxt->replaceEntities = 0;
+    ctxt->loadsubset = 0;
+    ctxt->validate = 0;
+    ctxt->_private = &st;
+    ctxt->sax->entityDecl = S_entity_decl;
+    ctxt->sax->externalSubset = NULL;
+    xmlParseDocument(ctxt);
+    xdoc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    well_formed = ctxt->wellFormed;
+    xmlFreeParserCtxt(ctxt);
+  } else if (len == 0) {
+    st.msg = sectag_xstrdup("Document is empty"); /* libxml2 makes no context for "" */
+  }
+  xmlSetStructuredErrorFunc(old_data, old_handler);
+
+  int failed = 1;
+  if (st.entity) {
+    unsigned long line, col;
+    const char *decl = S_memmem(src, len, "<!ENTITY");
+    if (decl) {
+      S_line_col(src, (size_t)(decl - src), &line, &col);
+    } else {
+      line = st.eline;
+      col = S_byte_col(src, len, st.eline, st.ecol);
+    }
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
+                     "the XML declares entities in a DTD (<!ENTITY %s%s ...>); sectag never "
+                     "expands or fetches entities: remove the DOCTYPE and write the "
+                     "characters themselves",
+                     st.pe ? "% " : "", st.entity);
+  } else if (st.msg && (st.code == XML_ERR_UNDECLARED_ENTITY ||
+                        st.code == XML_WAR_UNDECLARED_ENTITY)) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, st.line,
+                     S_byte_col(src, len, st.line, st.col),
+                     "the XML uses the entity &%s; but does not declare it; sectag loads no "
+                     "DTD: write the character itself or a character reference (&#160;)",
+                     st.str1 ? st.str1 : "?");
+  } else if (st.msg && st.code == XML_ERR_INVALID_CHAR && strstr(st.msg, "UTF-8")) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, st.line,
+                     S_byte_col(src, len, st.line, st.col),
+                     "the file is not valid UTF-8 and its XML declaration names no other "
+                     "encoding; add encoding=\"...\" to <?xml ...?> (e.g. ISO-8859-1) or "
+                     "convert it to UTF-8");
+  } else if (st.msg) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, st.line,
+                     S_byte_col(src, len, st.line, st.col),
+                     "the file is not well-formed XML: %s; fix it (xmllint --noout lists "
+                     "every error) or convert it",
+                     st.msg);
+  } else if (!xdoc || !well_formed) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, 0, 0,
+                     "the file could not be parsed as XML; check it with xmllint --noout");
+  } else {
+    failed = 0;
+  }
+  free(st.msg);
+  free(st.str1);
+  free(st.entity);
+  if (failed && xdoc) {
+    xmlFreeDoc(xdoc);
+    xdoc = NULL;
+  }
+  return xdoc;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_read_ctx *ctx,
+                   sectag_error *err) {
+  const char *where = doc->path ? doc->path : doc->doc_id;
+  doc->format = "tei";
+  if (len > SECTAG_MAX_DOC_BYTES || len > INT_MAX) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, 0, 0,
+                     "document is %zu bytes, over the limit of %zu bytes for one document; "
+                     "split it into smaller files",
+                     len, SECTAG_MAX_DOC_BYTES);
+    return -1;
+  }
+  xmlDocPtr xdoc = S_read(where, src, len, err);
+  if (!xdoc) return -1;
+
+  xmlNode *root = xmlDocGetRootElement(xdoc);
+  xmlNode *tei = NULL;
+  if (S_is(root, "TEI")) {
+    tei = root;
+  } else if (S_is(root, "teiCorpus")) {
+    size_t more = 0;
+    for (xmlNode *n = S_next(root, root, 0); n; n = S_next(n, root, S_is(n, "TEI")))
+      if (S_is(n, "TEI")) {
+        if (!tei)
+          tei = n;
+        else
+          more++;
+      }
+    if (more)
+      sectag_doc_warn(doc, (size_t)-1,
+                      "the teiCorpus holds %zu TEI documents; sectag read only the first "
+                      "(split the corpus into one file per <TEI> to code them all)",
+                      more + 1);
+  }
+  if (!tei) {
+    sectag_buf name = SECTAG_BUF_INIT;
+    if (root && root->ns && root->ns->href)
+      sectag_buf_printf(&name, "<%s xmlns=\"%s\">", (const char *)root->name,
+                        (const char *)root->ns->href);
+    else
+      sectag_buf_printf(&name, "<%s>", root ? (const char *)root->name : "");
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, root ? (unsigned long)xmlGetLineNo(root) : 0, 0,
+                     "not a TEI document (root element %s); sectag reads TEI P5 files with a "
+                     "<text><body>",
+                     sectag_buf_cstr(&name));
+    sectag_buf_free(&name);
+    xmlFreeDoc(xdoc);
+    return -1;
+  }
+  xmlNode *text = S_child(tei, "text");
+  xmlNode *body = S_child(text, "body");
+  if (!body) body = S_find(text, "body"); /* <text><group><text><body> */
+  if (!body) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, (unsigned long)xmlGetLineNo(tei), 0,
+                     "the TEI document has no <text><body>; sectag reads TEI P5 files with a "
+                     "<text><body>");
+    xmlFreeDoc(xdoc);
+    return -1;
+  }
+
+  S_header(doc, tei);
+  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0, 0, 0};
+  S_turns turns = {NULL, 0, 0, 0};
+  S_walk(&t, &turns, body);
+  xmlFreeDoc(xdoc);
+
+  int rc = sectag_doc_set_text(doc, t.out.ptr ? t.out.ptr : "", t.out.len, err);
+  sectag_buf_free(&t.out);
+  if (rc == 0 && ctx && ctx->speakers) {
+    if (turns.nelems == 0) {
+      sectag_reader_split_turns(doc, 0, ctx);
+    } else {
+      for (size_t i = 0; i < turns.n; i++) {
+        const char *l = turns.v[i].label;
+        uint32_t sp = sectag_speakers_intern(ctx->speakers, doc, l, l ? strlen(l) : 0);
+        sectag_doc_add_turn(doc, turns.v[i].start, turns.v[i].end, sp);
+      }
+    }
+  }
+  for (size_t i = 0; i < turns.n; i++) free(turns.v[i].label);
+  free(turns.v);
+  return rc == 0 ? 0 : -1;
+}
+
+static const char *const S_extensions[] = {".xml", NULL};
+
+const sectag_reader sectag_reader_tei = {"tei", S_extensions, S_parse};
