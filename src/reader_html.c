@@ -347,11 +347,12 @@ static int S_try_date(const xmlChar *s, char iso[11]) {
 }
 
 /* A date from <meta name|property="date" ... content=...>, else from the
- * first <time datetime=...> that parses. */
+ * first <time> that parses (its datetime, else its text). */
 static int S_date(xmlNode *root, char iso[11]) {
-  static const char *const names[] = {"date", "dcterms.date", "dc.date", "dcterms.issued",
-                                      "dcterms.created", "article:published_time", "pubdate",
-                                      NULL};
+  static const char *const names[] = {"date", "dcterms.date", "dc.date", "dc.date.issued",
+                                      "dcterms.issued", "dcterms.created",
+                                      "article:published_time", "pubdate",
+                                      "citation_publication_date", "citation_date", NULL};
   for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
     if (!S_name_is(n, "meta")) continue;
     if (!S_attr_in(n, "name", names) && !S_attr_in(n, "property", names)) continue;
@@ -363,6 +364,7 @@ static int S_date(xmlNode *root, char iso[11]) {
   for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
     if (!S_name_is(n, "time")) continue;
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"datetime");
+    if (!v) v = xmlNodeGetContent(n); /* <time>15 de junio de 2020</time> */
     int r = S_try_date(v, iso);
     xmlFree(v);
     if (r == 0) return 0;
@@ -424,17 +426,39 @@ static size_t S_bad_utf8(const char *s, size_t len) {
   return (size_t)-1;
 }
 
-/* libxml2 reports HTML errors even with HTML_PARSE_NOERROR when a
- * structured handler is set, and a few (encoding conversion) go to the
- * generic handler, which prints. This handler, installed for the parse,
- * keeps the library silent. */
+/* What the parse reported. libxml2 reports HTML errors to a structured
+ * handler even with HTML_PARSE_NOERROR, and a few (encoding conversion) go
+ * to the generic handler, which prints; this handler, installed for the
+ * parse, keeps the library silent and keeps the two errors that matter. */
+typedef struct {
+  int bad_utf8;       /* "Input is not proper UTF-8": libxml2 then reads the
+                         rest of the page as Latin-1, silently */
+  char *unknown_enc;  /* a declared charset libxml2 does not know (owned) */
+} S_state;
+
 #if LIBXML_VERSION >= 21200
-static void S_quiet(void *data, const xmlError *e) {
+static void S_on_error(void *data, const xmlError *e) {
 #else
-static void S_quiet(void *data, xmlErrorPtr e) {
+static void S_on_error(void *data, xmlErrorPtr e) {
 #endif
-  (void)data;
-  (void)e;
+  S_state *st = data;
+  if (!e) return;
+  if (e->code == XML_ERR_INVALID_ENCODING) st->bad_utf8 = 1;
+  if (e->code == XML_ERR_UNSUPPORTED_ENCODING && !st->unknown_enc)
+    st->unknown_enc = sectag_xstrdup(e->str1 ? e->str1 : "?");
+}
+
+static void S_line_col(const char *src, size_t off, unsigned long *line, unsigned long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (src[i] == '\n') {
+      ++*line;
+      *col = 1;
+    } else {
+      ++*col;
+    }
+  }
 }
 
 /* Without XML_PARSE_HUGE, libxml2's HTML parser silently stops at 256
@@ -459,37 +483,42 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
     return -1;
   }
   const char *encoding = NULL;
-  if (!S_declares_charset(src, len)) {
-    size_t bad = S_bad_utf8(src, len);
-    if (bad != (size_t)-1) {
-      unsigned long line = 1, col = 1;
-      for (size_t i = 0; i < bad; i++) {
-        if (src[i] == '\n') {
-          line++;
-          col = 1;
-        } else {
-          col++;
-        }
-      }
-      sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
-                       "the page declares no charset and is not valid UTF-8 (byte 0x%02X); "
-                       "add <meta charset=\"...\"> naming its encoding (e.g. windows-1252), "
-                       "or convert it to UTF-8",
-                       (unsigned)(unsigned char)src[bad]);
-      return -1;
-    }
-    encoding = "UTF-8";
-  }
+  int declared = S_declares_charset(src, len);
+  if (!declared) encoding = "UTF-8";
 
+  S_state st = {0, NULL};
   xmlStructuredErrorFunc old_handler = xmlStructuredError;
   void *old_data = xmlStructuredErrorContext;
-  xmlSetStructuredErrorFunc(NULL, S_quiet);
+  xmlSetStructuredErrorFunc(&st, S_on_error);
   htmlDocPtr hdoc = NULL;
-  if (len > 0)
+  size_t bad = declared ? (size_t)-1 : S_bad_utf8(src, len);
+  if (bad == (size_t)-1 && len > 0) {
     hdoc = htmlReadMemory(src, (int)len, NULL, encoding,
                           HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                               HTML_PARSE_NONET | S_NO_DEPTH_LIMIT);
+    if (st.bad_utf8) bad = S_bad_utf8(src, len);
+  }
   xmlSetStructuredErrorFunc(old_data, old_handler);
+  if (bad != (size_t)-1) {
+    /* No charset declared and not UTF-8, or declared as UTF-8 (or as a
+     * charset libxml2 does not know) and not UTF-8. */
+    unsigned long line, col;
+    S_line_col(src, bad, &line, &col);
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
+                     "the page is not valid UTF-8 (byte 0x%02X) and declares no other charset "
+                     "that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
+                     "windows-1252), or convert it to UTF-8",
+                     (unsigned)(unsigned char)src[bad]);
+    free(st.unknown_enc);
+    if (hdoc) xmlFreeDoc(hdoc);
+    return -1;
+  }
+  if (st.unknown_enc)
+    sectag_doc_warn(doc, (size_t)-1,
+                    "the page declares a charset sectag does not know (%s); it was read as "
+                    "UTF-8",
+                    st.unknown_enc);
+  free(st.unknown_enc);
 
   S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0};
   xmlNode *root = hdoc ? xmlDocGetRootElement(hdoc) : NULL;

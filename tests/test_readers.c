@@ -241,6 +241,7 @@ static void test_latin1_html(void) {
               "press-latin1.html: title decoded");
   TEST_EQ_STR(doc->date, "2020-06-30", "press-latin1.html: date from <time datetime>");
   TEST_EQ_INT(doc->nturns, 0, "press-latin1.html: no labels, no turns");
+  TEST_EQ_INT(doc->nwarnings, 0, "press-latin1.html: no warnings");
   sectag_doc_free(doc);
 }
 
@@ -299,6 +300,14 @@ static void test_html_inline(void) {
   sectag_doc_free(doc);
   free(error);
 
+  const char *dated = "<meta name=\"DC.Date.Issued\" content=\"nada\"><p>Hoy, <time>martes 15 "
+                      "de junio de 2021</time>.</p>";
+  doc = parse_mem(h, "x.html", dated, strlen(dated), NULL, &error);
+  TEST_EQ_STR(doc ? doc->date : error, "2021-06-15",
+              "html: a <meta> date that does not parse is skipped; <time> text");
+  sectag_doc_free(doc);
+  free(error);
+
   const char *labels = "<p><b>PRESIDENTE:</b> Hola.</p><p><b>REPORTERO:</b> Pregunta.</p>";
   doc = parse_mem(h, "x.html", labels, strlen(labels), NULL, &error);
   TEST_EQ_INT(doc ? (long long)doc->nturns : -1, 0, "html: ctx NULL: no turns");
@@ -311,10 +320,26 @@ static void test_html_inline(void) {
   free(error);
 
   expect_fail(h, "<p>Hola</p>\n<p>Le\xE9n</p>",
-              "x.html:2:6: the page declares no charset and is not valid UTF-8 (byte 0xE9); "
-              "add <meta charset=\"...\"> naming its encoding (e.g. windows-1252), or "
-              "convert it to UTF-8",
+              "x.html:2:6: the page is not valid UTF-8 (byte 0xE9) and declares no other "
+              "charset that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
+              "windows-1252), or convert it to UTF-8",
               "html: no charset and invalid UTF-8 is an error with line and column");
+  expect_fail(h, "<meta charset=\"utf-8\">\n<p>M\xC3\xA9xico\n<p>Le\xF3n y despu\xC3\xA9s</p>",
+              "x.html:3:6: the page is not valid UTF-8 (byte 0xF3) and declares no other "
+              "charset that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
+              "windows-1252), or convert it to UTF-8",
+              "html: declared UTF-8 but not UTF-8 is an error (libxml2 would go on in Latin-1)");
+  expect_text(h, "<meta charset=\"windows-1252\"><p>M\xE9xico: \x93" "abrazos\x94</p>",
+              "México: “abrazos”", "html: windows-1252 as declared");
+  const char *unknown = "<meta charset=\"x-desconocido\"><p>Le\xC3\xB3n</p>";
+  doc = parse_mem(h, "x.html", unknown, strlen(unknown), NULL, &error);
+  TEST_EQ_STR(doc ? doc->text : error, "León", "html: an unknown charset: read as UTF-8");
+  TEST_EQ_STR(doc && doc->nwarnings ? doc->warnings[0].message : NULL,
+              "the page declares a charset sectag does not know (x-desconocido); it was read "
+              "as UTF-8",
+              "html: an unknown charset: a warning");
+  sectag_doc_free(doc);
+  free(error);
 
   /* 100,000 unclosed <div>s: past libxml2's default depth limit (256), and
    * no stack overflow in the walk. */
