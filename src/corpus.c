@@ -1271,9 +1271,7 @@ static void S_manifest_match(S_ctx *x, const S_manifest *m) {
         size_t a = 0, b = c->n;
         while (a < b) {
           size_t mid = a + (b - a) / 2;
-          if (rs[mid].real && strcmp(rs[mid].real, real) < 0)
-            a = mid + 1;
-          else if (!rs[mid].real)
+          if (!rs[mid].real || strcmp(rs[mid].real, real) < 0) /* NULLs sort first */
             a = mid + 1;
           else
             b = mid;

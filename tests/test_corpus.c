@@ -325,6 +325,27 @@ static void test_bad_records(void) {
   run_free(&r);
 }
 
+static void test_csv_dialect(void) {
+  const char *paths[] = {"corpus-in/records-crlf.csv"};
+  run_t r;
+  run(&r, paths, 1, NULL);
+  check_str(list(&r.c),
+            "c1 corpus-in/records-crlf.csv csv:2\n"
+            "c2 corpus-in/records-crlf.csv csv:5\n",
+            "CSV: CRLF, a blank line, a last row without a line break");
+  TEST_EQ_STR(text_of(&r.c, "c1"), "Uno\r\ndos", "CSV: a quoted CRLF is kept");
+  TEST_EQ_STR(text_of(&r.c, "c2"), "Tres", "CSV: the last row");
+  TEST_EQ_STR(r.log.ptr, NULL, "CSV: nothing reported");
+  run_free(&r);
+
+  sectag_corpus_options opt = {0};
+  opt.text_field = "body";
+  const char *p2[] = {"corpus-in/notext.csv"};
+  run(&r, p2, 1, &opt);
+  TEST_EQ_STR(text_of(&r.c, "n1"), "hola", "CSV: --text-field body");
+  run_free(&r);
+}
+
 static void test_bad_csv(void) {
   const char *paths[] = {"corpus-in/unclosed.csv", "corpus-in/stray.csv",
                          "corpus-in/notext.csv", "corpus-in/records-latin1.csv"};
@@ -461,6 +482,33 @@ static void test_manifest_match(void) {
               "the same document as '2019-03-12_amlo_mananera' on line 2; line 6 was ignored\n",
               "manifest match: unmatched row warned, second rows for a document reported");
   TEST_EQ_INT(r.problems, 3, "manifest match: three problems");
+  run_free(&r);
+}
+
+static void test_manifest_more(void) {
+  sectag_corpus_options opt = {0};
+  opt.manifest = "corpus-in/manifest-more.csv";
+  run_t r;
+  run(&r, NULL, 0, &opt);
+  check_str(list(&r.c),
+            "csv-1 corpus-in/records.csv csv:2\n"
+            "csv-4 corpus-in/records.csv csv:6\n"
+            "latin1 corpus-in/../corpus-in/latin1.txt -:0\n"
+            "records/2 corpus-in/records.csv csv:4\n",
+            "manifest more: a CSV corpus row; a path climbing out gets its bare name as doc_id");
+  check_str(values(&r.c),
+            "csv-1: speaker=Vocero; date=2018-07-01\n"
+            "csv-4: speaker=Vocero; date=2018-07-04\n"
+            "latin1: speaker=Anónimo\n"
+            "records/2: speaker=Vocero; date=2018-07-02\n",
+            "manifest more: a manifest cell overrides a record's field");
+  TEST_EQ_STR(r.log.ptr,
+              "corpus-in/manifest-more.csv:2:1: 'speeches' is a folder; a manifest row names one "
+              "file (give a folder as a PATH)\n"
+              "corpus-in/records.csv:5: row has 3 fields, the header has 4; a field that holds a "
+              "comma must be in double quotes\n",
+              "manifest more: a folder row reported");
+  TEST_EQ_INT(r.problems, 2, "manifest more: two problems");
   run_free(&r);
 }
 
@@ -771,9 +819,11 @@ int main(void) {
   test_direct_records();
   test_sotu();
   test_bad_records();
+  test_csv_dialect();
   test_bad_csv();
   test_manifest_list();
   test_manifest_match();
+  test_manifest_more();
   test_manifest_errors();
   test_name_pattern();
   test_pattern_errors();
