@@ -218,7 +218,8 @@ int sectag_looks_binary(const char *s, size_t len) {
         c == 0x7F)
       ctl++;
   }
-  /* more than 1 in 20: a text file with a stray control byte is still text,
-   * and the reader's message about it is more useful than "binary" */
-  return n > 0 && ctl * 20 > n;
+  /* at least 8 control bytes, and more than 1 in 20: a text file with a few
+   * stray control or NUL bytes is still text, and the reader's message about
+   * them (line, column, what to do) is more useful than "binary" */
+  return ctl >= 8 && ctl * 20 > n;
 }

@@ -23,9 +23,10 @@ char *sectag_to_utf8(const char *enc, const char *src, size_t len, size_t *outle
 int sectag_looks_latin1(const char *s, size_t len);
 
 /* Whether the bytes look binary rather than text (a known magic number:
- * PDF, PNG, JPEG, GIF, ZIP/DOCX, gzip, ELF; or many control bytes in the
- * first 4 KiB). A UTF-16 text (BOM, or NUL in every other byte) is not
- * binary. Such files are skipped with a warning. */
+ * PDF, PNG, JPEG, GIF, ZIP/DOCX, gzip, ELF; or, in the first 4 KiB, at
+ * least 8 control bytes and more than 1 in 20). A UTF-16 text (BOM, or
+ * NUL in every other byte) is not binary. Such files are skipped with a
+ * warning. */
 int sectag_looks_binary(const char *s, size_t len);
 
 /* Whether the bytes look like UTF-16 (a BOM FF FE / FE FF, or NUL bytes in

@@ -65,8 +65,8 @@ sectag_doc *sectag_doc_load(const char *path, const char *doc_id, const char *fo
     if (!r) r = &sectag_reader_txt;
   }
   int utf8 = !encoding || strcasecmp(encoding, "utf-8") == 0 || strcasecmp(encoding, "utf8") == 0;
-  /* HTML declares its own charset, and libxml2 converts it */
-  if (!utf8 && !(r == &sectag_reader_html && !text)) {
+  /* HTML and XML declare their own encoding, and libxml2 converts it */
+  if (!utf8 && !(!text && (r == &sectag_reader_html || r == &sectag_reader_tei))) {
     size_t n;
     char *conv = sectag_to_utf8(encoding, raw, len, &n, path ? path : doc_id, err);
     free(raw);

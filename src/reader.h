@@ -28,6 +28,9 @@ struct sectag_speakers;
 typedef struct sectag_read_ctx {
   const struct sectag_speakers *speakers; /* label pattern, alias table and
                                              filter; NULL: no turns */
+  const char *encoding; /* --encoding, or NULL. Text formats are converted
+                           before parsing; HTML uses it when the page
+                           declares no charset; XML declares its own */
 } sectag_read_ctx;
 
 typedef struct sectag_reader {

@@ -484,7 +484,7 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
   }
   const char *encoding = NULL;
   int declared = S_declares_charset(src, len);
-  if (!declared) encoding = "UTF-8";
+  if (!declared) encoding = ctx && ctx->encoding ? ctx->encoding : "UTF-8";
 
   S_state st = {0, NULL};
   xmlStructuredErrorFunc old_handler = xmlStructuredError;

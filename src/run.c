@@ -205,7 +205,7 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   }
 
   /* 3. the documents */
-  sectag_read_ctx ctx = {speakers};
+  sectag_read_ctx ctx = {speakers, opt->encoding};
   for (size_t i = 0; i < corpus.n; i++) {
     const sectag_input *in = &corpus.inputs[i];
     sectag_error derr = SECTAG_ERROR_INIT;

@@ -237,7 +237,8 @@ sectag_speakers *sectag_speakers_new(const char *pattern, const char *table_path
     sp->label_group = 1;
   else
     sp->label_group = 0; /* the whole match, minus a trailing colon */
-  pcre2_jit_compile(sp->re, PCRE2_JIT_COMPLETE);
+  const char *nojit = getenv("SECTAG_NO_JIT"); /* as in match.c: for valgrind */
+  if (!(nojit && *nojit && strcmp(nojit, "0") != 0)) pcre2_jit_compile(sp->re, PCRE2_JIT_COMPLETE);
   sp->md = pcre2_match_data_create_from_pattern(sp->re, NULL);
   if (table_path && S_load_table(sp, table_path, err) != 0) {
     sectag_speakers_free(sp);

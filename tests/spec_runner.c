@@ -138,7 +138,7 @@ static sectag_doc *S_read_as(const char *title, const char *text, size_t tlen,
   const char *ids[1] = {id};
   sectag_speakers *sp = sectag_speakers_new(NULL, NULL, ids, id[0] ? 1 : 0, NULL, 0, err);
   if (!sp) return NULL;
-  sectag_read_ctx ctx = {sp};
+  sectag_read_ctx ctx = {sp, NULL};
   sectag_doc *d = sectag_doc_new("doc", r == &sectag_reader_md ? "doc.md" : "doc.txt");
   if (r->parse(d, text, tlen, &ctx, err) != 0) {
     sectag_doc_free(d);

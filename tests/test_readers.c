@@ -88,7 +88,7 @@ static sectag_doc *parse_file(const sectag_reader *r, const char *name, char **e
   const char *path = fixture(name);
   size_t len;
   char *src = slurp(path, &len);
-  sectag_read_ctx ctx = {speakers};
+  sectag_read_ctx ctx = {speakers, NULL};
   sectag_doc *doc = parse_mem(r, path, src, len, &ctx, error);
   free(src);
   return doc;
@@ -97,7 +97,7 @@ static sectag_doc *parse_file(const sectag_reader *r, const char *name, char **e
 /* The error for a source that must fail; "OK" when it parsed. */
 static char *fail_mem(const sectag_reader *r, const char *path, const char *src) {
   char *error;
-  sectag_read_ctx ctx = {speakers};
+  sectag_read_ctx ctx = {speakers, NULL};
   sectag_doc *doc = parse_mem(r, path, src, strlen(src), &ctx, &error);
   sectag_doc_free(doc);
   return error ? error : copy("OK");
@@ -123,7 +123,7 @@ static char *text_mem(const sectag_reader *r, const char *src, const sectag_read
 
 static void expect_text(const sectag_reader *r, const char *src, const char *want,
                         const char *name) {
-  sectag_read_ctx ctx = {speakers};
+  sectag_read_ctx ctx = {speakers, NULL};
   char *got = text_mem(r, src, &ctx);
   TEST_EQ_STR(got, want, name);
   free(got);
@@ -281,7 +281,7 @@ static void test_html_inline(void) {
               "<div>visible<span hidden>oculto</span> <div aria-hidden=\"TRUE\">no</div>"
               "<nav>menú</nav>sí</div>",
               "visible\n\nsí", "html: hidden, aria-hidden and nav dropped");
-  sectag_read_ctx ctx = {speakers};
+  sectag_read_ctx ctx = {speakers, NULL};
   char *got = text_mem(h,
                        "<!DOCTYPE html [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]>"
                        "<p>&b;</p>",
@@ -313,7 +313,7 @@ static void test_html_inline(void) {
   TEST_EQ_INT(doc ? (long long)doc->nturns : -1, 0, "html: ctx NULL: no turns");
   sectag_doc_free(doc);
   free(error);
-  sectag_read_ctx none = {NULL};
+  sectag_read_ctx none = {NULL, NULL};
   doc = parse_mem(h, "x.html", labels, strlen(labels), &none, &error);
   TEST_EQ_INT(doc ? (long long)doc->nturns : -1, 0, "html: ctx->speakers NULL: no turns");
   sectag_doc_free(doc);
@@ -486,7 +486,7 @@ static void test_tei_inline(void) {
               "Uno\n\na b\n\nx | y\n\ni1\n\ni2\n\nverso", "tei: head, p, note, table, list, l");
 
   /* teiCorpus: the first TEI, and a warning */
-  sectag_read_ctx ctx = {speakers};
+  sectag_read_ctx ctx = {speakers, NULL};
   char *error;
   const char *corpus = "<teiCorpus xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader/>"
                        "<TEI><text><body><p>uno</p></body></text></TEI>"
@@ -530,7 +530,7 @@ static void test_tei_inline(void) {
   TEST_EQ_INT(doc ? (long long)doc->nturns : -1, 0, "tei: ctx NULL: no turns");
   sectag_doc_free(doc);
   free(error);
-  sectag_read_ctx none = {NULL};
+  sectag_read_ctx none = {NULL, NULL};
   doc = parse_mem(t, "x.xml", src, strlen(src), &none, &error);
   TEST_EQ_INT(doc ? (long long)doc->nturns : -1, 0, "tei: ctx->speakers NULL: no turns");
   sectag_doc_free(doc);
