@@ -185,11 +185,20 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   S_start(t, "publicationStmt");
   S_elem_text(t, "p", "Coded by sectag " SECTAG_VERSION "; not published.");
   S_end(t);
-  if (d->nmeta) { /* metadata from the manifest, the file name or the record */
+  size_t nvalues = 0;
+  for (size_t i = 0; i < d->nmeta; i++) nvalues += d->meta[i].value != NULL;
+  if (nvalues) { /* metadata from the manifest, the file name or the record */
     S_start(t, "notesStmt");
     for (size_t i = 0; i < d->nmeta; i++) {
+      if (!d->meta[i].value) continue;
       S_start(t, "note");
-      S_attr(t, "type", d->meta[i].key);
+      /* @type is a token: white space in a column name becomes '_' */
+      sectag_buf_clear(&t->scratch);
+      for (const char *k = d->meta[i].key; *k; k++)
+        sectag_buf_putc(&t->scratch, (*k == ' ' || *k == '\t' || *k == '\n' || *k == '\r')
+                                         ? '_'
+                                         : *k);
+      S_attr(t, "type", t->scratch.len ? t->scratch.ptr : "meta");
       X(xmlTextWriterWriteString(t->w, BAD_CAST d->meta[i].value));
       S_end(t);
     }

@@ -80,9 +80,11 @@ static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corp
     doc->meta[doc->nmeta].value = v ? sectag_xstrdup(v) : NULL;
     doc->nmeta++;
   }
+  int bad_date = 0;
   if (date) { /* explicit metadata wins over a date found in the text */
     char iso[11];
-    if (sectag_date_parse(date, strlen(date), iso) == 0)
+    bad_date = sectag_date_parse(date, strlen(date), iso) != 0;
+    if (!bad_date)
       sectag_doc_set_str(&doc->date, iso);
     else
       sectag_doc_warn(doc, (size_t)-1,
@@ -101,7 +103,7 @@ static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corp
                       "date %s is in no period of %s (or, for a year or month, spans two); the "
                       "document has no group",
                       doc->date, opt->periods);
-  } else if (periods) {
+  } else if (periods && !bad_date) {
     sectag_doc_warn(doc, (size_t)-1,
                     "no date found, so no period of %s applies; give the date in a manifest "
                     "(--manifest), the file name (--meta-from-name '{date}.txt') or a date line",
