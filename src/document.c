@@ -220,14 +220,18 @@ sectag_doc *sectag_doc_read(const char *path, const char *doc_id, sectag_error *
 int sectag_read_file(const char *path, char **bytes, size_t *lenp, sectag_error *err) {
   *bytes = NULL;
   *lenp = 0;
-  int fd = open(path, O_RDONLY);
+  /* O_NONBLOCK: opening a named pipe must not wait for a writer */
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
   if (fd < 0) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot open: %s%s", strerror(errno),
+                     errno == EACCES ? "; check the file's permissions (chmod +r)" : "");
     return -1;
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "not a regular file");
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,
+                     "not a regular file (a folder, a pipe or a device); name text files "
+                     "only");
     close(fd);
     return -1;
   }
@@ -295,6 +299,7 @@ void sectag_doc_free(sectag_doc *doc) {
   free(doc->title);
   free(doc->date);
   free(doc->group);
+  free(doc->speaker);
   for (size_t i = 0; i < doc->nmeta; i++) {
     free(doc->meta[i].key);
     free(doc->meta[i].value);

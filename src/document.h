@@ -68,6 +68,9 @@ struct sectag_doc {
   char *date;          /* owned or NULL: ISO 8601 (YYYY-MM-DD, YYYY-MM or
                           YYYY) */
   char *group;         /* owned or NULL: e.g. the administration */
+  char *speaker;       /* owned or NULL: the speaker of the whole document,
+                          from a `speaker` metadata column; it speaks the
+                          text outside every turn */
   sectag_kv *meta;     /* owned: further metadata (manifest, file name, JSON
                           fields), in the run's column order */
   size_t nmeta;

@@ -17,7 +17,7 @@ int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *ou
 /* CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
  * quote, CR or LF). A header, then the rows of one document at a time.
  *
- * Every table starts with doc_id,date,group, then (codes, terms, matches)
+ * Every table starts with doc_id,date,group, then (all but speakers.csv)
  * speaker, then the run's metadata columns; doc->meta holds the values of a
  * document in that order. Rows of codes and terms are per document x speaker
  * (speaker empty when the document has no turns). */

@@ -14,7 +14,7 @@ static const char *const S_tail[SECTAG_TABLE_COUNT] = {
     "path,format,title,tokens,tokens_all,sentences,speakers,turns,securitizing,desecuritizing",
     "speaker,role,label,coded,turns,tokens,securitizing,desecuritizing"};
 /* Whether the table has a speaker column among the metadata columns. */
-static const int S_has_speaker[SECTAG_TABLE_COUNT] = {1, 1, 1, 0, 0};
+static const int S_has_speaker[SECTAG_TABLE_COUNT] = {1, 1, 1, 1, 0};
 
 const char *const sectag_table_names[SECTAG_TABLE_COUNT] = {
     "codes.csv", "terms.csv", "matches.csv", "documents.csv", "speakers.csv"};
@@ -80,7 +80,7 @@ static size_t S_group_of_token(const sectag_doc *doc, size_t i) {
 }
 
 static const char *S_group_name(const sectag_doc *doc, size_t g) {
-  return g < doc->nspeakers ? doc->speakers[g].id : NULL;
+  return g < doc->nspeakers ? doc->speakers[g].id : doc->speaker;
 }
 
 static void S_rate(sectag_buf *out, size_t n, size_t words) {
@@ -200,7 +200,8 @@ static void S_context(const sectag_doc *doc, size_t a, size_t b, sectag_buf *tmp
   int space = 0;
   for (size_t i = from; i < to; i++) {
     char c = doc->text[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+        (doc->nhidden && sectag_doc_is_hidden(doc, i))) {
       space = 1;
       continue;
     }
@@ -225,12 +226,16 @@ void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag
     sectag_buf_printf(out, ",%zu,%zu,%lu,", m->start, m->end, line);
     sectag_csv_field(out, doc->text + m->start, m->end - m->start);
     sectag_buf_putc(out, ',');
+    /* context stays within the match's speaker turn */
+    uint32_t turn = doc->tok_turn ? doc->tok_turn[m->first_tok] : 0;
     size_t a = m->first_tok > SECTAG_CONTEXT_TOKENS ? m->first_tok - SECTAG_CONTEXT_TOKENS : 0;
+    while (doc->tok_turn && a < m->first_tok && doc->tok_turn[a] != turn) a++;
     S_context(doc, a, m->first_tok, &tmp);
     sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
     sectag_buf_putc(out, ',');
     size_t b = m->end_tok + SECTAG_CONTEXT_TOKENS;
     if (b > doc->ntokens) b = doc->ntokens;
+    while (doc->tok_turn && b > m->end_tok && doc->tok_turn[b - 1] != turn) b--;
     S_context(doc, m->end_tok, b, &tmp);
     sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
     sectag_buf_puts(out, "\r\n");
@@ -241,7 +246,7 @@ void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag
 void sectag_csv_documents(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
   size_t pol[3];
   sectag_doc_polarity_counts(doc, cb, pol);
-  S_prefix(out, doc, 0, NULL);
+  S_prefix(out, doc, 1, doc->speaker);
   S_str(out, doc->path ? doc->path : "");
   sectag_buf_putc(out, ',');
   S_str(out, doc->format ? doc->format : "");

@@ -12,6 +12,7 @@
 #include "codebook.h"
 #include "corpus.h"
 #include "date.h"
+#include "encoding.h"
 #include "document.h"
 #include "error.h"
 #include "output.h"
@@ -61,7 +62,24 @@ static int S_write_tei(const char *teidir, const sectag_doc *doc, const sectag_b
  * of its own. */
 static int S_special_key(const sectag_code_options *opt, const char *key) {
   return strcmp(key, "date") == 0 || strcmp(key, "group") == 0 ||
-         (opt->group_field && strcmp(key, opt->group_field) == 0);
+         strcmp(key, "speaker") == 0 || (opt->group_field && strcmp(key, opt->group_field) == 0);
+}
+
+/* Column names the tables use themselves: a metadata column of the same
+ * name is written as meta_NAME, so every header stays unique. */
+static const char *const S_builtin_columns[] = {
+    "doc_id", "code",  "polarity", "matches",   "tokens",   "per_10k",        "term",
+    "frequency", "rule", "start",  "end",       "line",     "text",           "left",
+    "right",  "path",  "format",   "title",     "tokens_all", "sentences",    "speakers",
+    "turns",  "securitizing", "desecuritizing", "role",     "label",          "coded",
+    NULL};
+
+static char *S_column_name(const char *key) {
+  sectag_buf b = SECTAG_BUF_INIT;
+  for (const char *const *c = S_builtin_columns; *c; c++)
+    if (strcmp(*c, key) == 0) sectag_buf_puts(&b, "meta_");
+  sectag_buf_puts(&b, key);
+  return sectag_buf_detach(&b);
 }
 
 /* Gives the document its metadata, date and group. Problems are warnings:
@@ -73,6 +91,7 @@ static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corp
   for (size_t k = 0; k < corpus->nkeys; k++) {
     const char *key = corpus->keys[k], *v = in->values ? in->values[k] : NULL;
     if (strcmp(key, "date") == 0) date = v;
+    if (strcmp(key, "speaker") == 0 && v) sectag_doc_set_str(&doc->speaker, v);
     if (opt->group_field ? strcmp(key, opt->group_field) == 0 : strcmp(key, "group") == 0)
       group = v;
     if (S_special_key(opt, key)) continue;
@@ -149,6 +168,15 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     status = SECTAG_ERR_USAGE;
     goto done;
   }
+  if (opt->encoding) { /* an unknown encoding stops the run before it starts */
+    size_t n;
+    char *probe = sectag_to_utf8(opt->encoding, "", 0, &n, "--encoding", err);
+    if (!probe) {
+      status = SECTAG_ERR_USAGE;
+      goto done;
+    }
+    free(probe);
+  }
   if (opt->periods && !(periods = sectag_periods_load(opt->periods, err))) {
     status = SECTAG_ERR_USAGE;
     goto done;
@@ -184,7 +212,7 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   sectag_columns cols = {NULL, 0};
   colkeys = sectag_xcalloc(corpus.nkeys + 1, sizeof *colkeys);
   for (size_t k = 0; k < corpus.nkeys; k++)
-    if (!S_special_key(opt, corpus.keys[k])) colkeys[cols.nkeys++] = corpus.keys[k];
+    if (!S_special_key(opt, corpus.keys[k])) colkeys[cols.nkeys++] = S_column_name(corpus.keys[k]);
   cols.keys = colkeys;
 
   /* 2. the output folder and the tables */
@@ -296,6 +324,7 @@ done:
   sectag_buf_free(&xml);
   sectag_buf_free(&rows);
   free(teidir);
+  for (size_t k = 0; colkeys && colkeys[k]; k++) free(colkeys[k]);
   free(colkeys);
   sectag_corpus_free(&corpus);
   sectag_speakers_free(speakers);

@@ -16,45 +16,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
 
-n=0
-failed=0
-TEI_FILES=()
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { # check NAME COMMAND...: ok if the command succeeds
-  local name=$1; shift
-  if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else not_ok "$name"; sed 's/^/#   /' "$TMP/check.out" | head -20; fi
-}
-eq() { # eq NAME GOT EXPECTED
-  if [ "$2" == "$3" ]; then ok "$1"; else
-    not_ok "$1"
-    diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/#   /' | head -20
-  fi
-}
-# Runs sectag; stdout+stderr to $TMP/stderr, status to $status.
-run() { "$SECTAG" "$@" >"$TMP/stdout" 2>"$TMP/stderr"; status=$?; }
-collect_tei() { while IFS= read -r -d '' f; do TEI_FILES+=("$f"); done < <(find "$1" -name '*.xml' -print0 | sort -z); }
-no_temp_files() { ! find "$1" -name '.*.??????' | grep -q .; }
-
-# Compares an output folder with an expected one, file by file.
-compare_dir() { # compare_dir LABEL GOT EXPECTED
-  local label=$1 got=$2 exp=$3
-  if [ "${SECTAG_UPDATE_EXPECTED:-0}" = 1 ]; then
-    rm -rf "$exp"; mkdir -p "$exp"; cp -r "$got"/. "$exp"/
-  fi
-  local f
-  while IFS= read -r -d '' f; do
-    local rel=${f#"$exp"/}
-    if cmp -s "$f" "$got/$rel"; then ok "$label: $rel matches expected"; else
-      not_ok "$label: $rel matches expected"
-      diff -u "$f" "$got/$rel" 2>&1 | head -30 | sed 's/^/#   /'
-    fi
-  done < <(find "$exp" -type f -print0 | sort -z)
-  # and nothing more than expected
-  local extra
-  extra=$(cd "$got" && find . -type f | sed 's|^\./||' | while read -r r; do [ -e "$exp/$r" ] || echo "$r"; done)
-  eq "$label: no unexpected output files" "$extra" ""
-}
+source "$HERE/lib.sh"
 
 # ---------------------------------------------------------------- help
 run --help
@@ -163,10 +125,10 @@ EXPECTED
 )"
 check "hostile inputs: the control character became U+FFFD in the TEI" grep -qF "La <seg xml:id=\"m1\" type=\"securitizing\" ana=\"#sec.war\">guerra</seg>$(printf '\357\277\275') terminó" "$TMP/hostile-out/tei/control.xml"
 eq "hostile inputs: documents.csv lists the coded ones" "$(tr -d '\r' <"$TMP/hostile-out/documents.csv")" \
-"doc_id,date,group,path,format,title,tokens,tokens_all,sentences,speakers,turns,securitizing,desecuritizing
-control,,,$TMP/hostile/control.txt,txt,,3,3,1,0,0,1,0
-empty,,,$TMP/hostile/empty.txt,txt,,0,0,0,0,0,0,0
-good,,,$TMP/hostile/good.txt,txt,,44,44,8,2,3,4,4"
+"doc_id,date,group,speaker,path,format,title,tokens,tokens_all,sentences,speakers,turns,securitizing,desecuritizing
+control,,,,$TMP/hostile/control.txt,txt,,3,3,1,0,0,1,0
+empty,,,,$TMP/hostile/empty.txt,txt,,0,0,0,0,0,0,0
+good,,,,$TMP/hostile/good.txt,txt,,44,44,8,2,3,4,4"
 check "hostile inputs: no temporary files left" no_temp_files "$TMP/hostile-out"
 collect_tei "$TMP/hostile-out"
 
@@ -196,33 +158,14 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------- TEI validity
-if [ ! -f "$SCHEMA" ]; then
-  not_ok "TEI schema found at $SCHEMA"
-elif [ ${#TEI_FILES[@]} -eq 0 ]; then
-  not_ok "TEI files were produced"
-else
-  xmllint --noout --relaxng "$SCHEMA" "${TEI_FILES[@]}" >"$TMP/valid.log" 2>&1
-  for f in "${TEI_FILES[@]}"; do
-    if grep -qxF "$f validates" "$TMP/valid.log"; then ok "valid TEI: ${f#"$TMP"/}"; else
-      not_ok "valid TEI: ${f#"$TMP"/}"
-      grep -F "$f" "$TMP/valid.log" | head -10 | sed 's/^/#   /'
-    fi
-  done
-fi
+validate_tei
 
 # ---------------------------------------------------------------- body text
 # (not for the 2 GB file, which was refused; forbidden characters are U+FFFD)
-TAP_START=$n python3 "$HERE/body_text.py" "${TEI_FILES[@]}" >"$TMP/body.tap"
-cat "$TMP/body.tap"
-n=$((n + $(grep -c '^ok\|^not ok' "$TMP/body.tap")))
-failed=$((failed + $(grep -c '^not ok' "$TMP/body.tap")))
+tap_py "$HERE/body_text.py" "${TEI_FILES[@]}"
 
 # ---------------------------------------------------------------- match text
-TAP_START=$n python3 "$HERE/match_text.py" "$TMP/longest" "$TMP/all" "$TMP/sample-es" \
-  "$TMP/sample-en" >"$TMP/match.tap"
-cat "$TMP/match.tap"
-n=$((n + $(grep -c '^ok\|^not ok' "$TMP/match.tap")))
-failed=$((failed + $(grep -c '^not ok' "$TMP/match.tap")))
+tap_py "$HERE/match_text.py" "$TMP/longest" "$TMP/all" "$TMP/sample-es" "$TMP/sample-en"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
