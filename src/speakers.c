@@ -20,21 +20,23 @@
 #include "speakers.h"
 
 /* Line start, an optional dash or bullet, optional bold, then the label:
- * upper-case words (letters, marks, ' . -), joined by spaces or commas,
- * where short lower-case connectives (de, del, la, y, of, the...) may stand
- * between them; then an optional closing bold, a colon, and an optional
- * closing bold. "Q:" and "P:"/"R:" (question, answer) are labels too. The
- * colon must be followed by white space or the end of the line, so
- * "HTTPS://" is not a label. */
+ * upper-case words (letters, marks, digits, ' . -), joined by spaces or
+ * commas, where short lower-case connectives (de, del, la, y, of, the...)
+ * may stand between them; then an optional closing bold, a colon, and an
+ * optional closing bold. The colon must be followed by white space or the
+ * end of the line, so "HTTPS://" is not a label. "Q:", "P:" and "R:"
+ * (question, pregunta, respuesta) are labels too, and so is a lone "Q"
+ * followed by a tab or two spaces, as in White House transcripts. */
 const char sectag_default_speaker_pattern[] =
     "(?:[-\\x{2013}\\x{2014}>*]\\h*)?(?:\\*\\*|__)?\\h*"
-    "(?<label>"
-    "(?:\\p{Lu}[\\p{Lu}\\p{M}'\\x{2019}.\\-]+|[QPR])"
-    "(?:(?:\\h+|,\\h*)(?:\\p{Lu}[\\p{Lu}\\p{M}'\\x{2019}.\\-]*"
+    "(?|(?<label>"
+    "(?:\\p{Lu}[\\p{Lu}\\p{M}\\p{Nd}'\\x{2019}.\\-]+|[QPR])"
+    "(?:(?:\\h+|,\\h*)(?:\\p{Lu}[\\p{Lu}\\p{M}\\p{Nd}'\\x{2019}.\\-]*|\\p{Nd}+"
     "|(?:de|del|la|las|los|y|e|el|of|the|and|for|van|von|da|di|dos)(?=\\h)))"
     "{0,15}"
     ")"
-    "\\h*(?:\\*\\*|__)?\\h*:(?:\\*\\*|__)?(?=\\s|$)\\h*";
+    "\\h*(?:\\*\\*|__)?\\h*:(?:\\*\\*|__)?(?=\\s|$)"
+    "|(?<label>Q)(?:\\*\\*|__)?(?=\\t|\\h\\h))\\h*";
 
 typedef struct {
   char *key;  /* slug of the label */

@@ -28,5 +28,16 @@ vg "a document that fails" 1 code -q -c tests/e2e/codebook.yaml -o "$TMP/c" "$TM
 vg "an invalid regex" 3 code -q -c tests/e2e/errors/bad-regex.yaml -o "$TMP/d" "$TMP/in"
 vg "an unknown key" 3 code -q -c tests/e2e/errors/unknown-key.yaml -o "$TMP/d" "$TMP/in"
 vg "catastrophic backtracking" 1 code -q -c tests/e2e/errors/catastrophic.yaml -o "$TMP/e" tests/e2e/corpus "$TMP/in"
+I=tests/e2e/intake
+vg "md transcript, speakers, role filter, periods" 0 code -q -c codebooks/securitization-es.yaml \
+  -o "$TMP/f" --speakers $I/speakers.tsv --role president --periods corpora/periods/mexico-presidents.tsv $I/md
+vg "HTML, TEI and JSONL/CSV records" 0 code -q -c codebooks/securitization-es.yaml -o "$TMP/g" \
+  $I/html $I/tei $I/records/sotu.jsonl $I/records/statements.csv
+vg "Latin-1 with --encoding" 0 code -q -c codebooks/securitization-es.yaml -o "$TMP/h" --encoding cp1252 $I/latin1
+vg "a manifest with bad rows" 1 code -q -c codebooks/securitization-es.yaml -o "$TMP/i" \
+  --meta-from-name '{date}' --manifest $I/manifest/manifest.csv
+vg "hostile inputs (entities, binary, bad JSON)" 1 code -q -c codebooks/securitization-es.yaml -o "$TMP/j" $I/hostile
+vg "overlapping periods" 2 code -q -c codebooks/securitization-es.yaml -o "$TMP/k" \
+  --periods tests/periods/overlap.tsv $I/md
 echo "1..$n"
 [ "$failed" -eq 0 ]
