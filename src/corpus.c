@@ -1013,7 +1013,7 @@ static int S_namepat_compile(S_namepat *np, S_ctx *x, const char *pat, sectag_er
       }
       free(name);
       last_close = j;
-      i = j + 1;
+      i = pat[j] ? j + 1 : j; /* an unclosed '{' ends at the NUL */
       continue;
     }
     if (ch == '}') {
