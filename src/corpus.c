@@ -967,15 +967,18 @@ static int S_name_ok(const char *s, size_t n) {
   return 1;
 }
 
-/* Compiles '{date}_{speaker}.txt' to \A([^/]+?)_([^/]+?)\.txt\z: literal
- * ASCII punctuation escaped, {_} a group that captures nothing. */
+/* Compiles '{date}_{speaker}.txt' to \A([^/]+?)_([^/]+)\.txt\z: literal
+ * ASCII punctuation escaped, {_} a group that captures nothing. The first
+ * field is lazy and the others greedy, so with '{year}_{president}_{party}'
+ * the name 1990_george_h_w_bush_r splits at its first and last '_':
+ * year=1990, president=george_h_w_bush, party=r. */
 static int S_namepat_compile(S_namepat *np, S_ctx *x, const char *pat, sectag_error *err) {
   memset(np, 0, sizeof *np);
   np->text = pat;
   sectag_buf re = SECTAG_BUF_INIT, msg = SECTAG_BUF_INIT;
   sectag_buf_puts(&re, "\\A");
   char **names = NULL;
-  size_t nnames = 0, last_close = S_NONE;
+  size_t nnames = 0, last_close = S_NONE, nfields = 0;
   int rc = 0;
   for (size_t i = 0; pat[i] && rc == 0;) {
     unsigned char ch = (unsigned char)pat[i];
@@ -997,7 +1000,7 @@ static int S_namepat_compile(S_namepat *np, S_ctx *x, const char *pat, sectag_er
         rc = S_namepat_fail(err, pat, i, msg.ptr);
       }
       else if (j == i + 2 && pat[i + 1] == '_') {
-        sectag_buf_puts(&re, "(?:[^/]+?)");
+        sectag_buf_puts(&re, nfields++ ? "(?:[^/]+)" : "(?:[^/]+?)");
       } else {
         for (size_t k = 0; k < nnames && rc == 0; k++)
           if (strncmp(names[k], pat + i + 1, j - i - 1) == 0 && names[k][j - i - 1] == '\0')
@@ -1008,7 +1011,7 @@ static int S_namepat_compile(S_namepat *np, S_ctx *x, const char *pat, sectag_er
         if (rc == 0) {
           names = sectag_xrealloc(names, (nnames + 1) * sizeof *names);
           names[nnames++] = sectag_xstrndup(pat + i + 1, j - i - 1);
-          sectag_buf_puts(&re, "([^/]+?)");
+          sectag_buf_puts(&re, nfields++ ? "([^/]+)" : "([^/]+?)");
         }
       }
       free(name);

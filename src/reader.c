@@ -123,7 +123,11 @@ void sectag_reader_split_turns(sectag_doc *doc, size_t from, const sectag_read_c
     }
     labels[n++] = (S_label){pos, ls, le, end};
   }
-  if (n == 0) {
+  /* One label alone is a salutation ("GENTLEMEN OF THE CONGRESS:",
+   * "MEXICANAS Y MEXICANOS:") or a heading, not a transcript: no turns,
+   * unless the speaker table names it. */
+  if (n == 0 || (n == 1 && !sectag_speakers_known(sp, doc->text + labels[0].ls,
+                                                  labels[0].le - labels[0].ls))) {
     free(labels);
     return;
   }

@@ -72,9 +72,10 @@ sectag_doc *sectag_doc_load(const char *path, const char *doc_id, const char *fo
 /* Shared by the text-like readers (txt, md, html and records): splits
  * doc->text into speaker turns at labels found at line starts, from byte
  * `from` on, skipping hidden ranges (labels become hidden ranges). Does
- * nothing when ctx->speakers is NULL. Text before the first label belongs to
- * no turn when there are no labels at all, and to the speaker "unknown"
- * otherwise. */
+ * nothing when ctx->speakers is NULL. A text with a single label (a
+ * salutation such as "GENTLEMEN OF THE CONGRESS:") gets no turns unless the
+ * speaker table names that label. Text before the first label belongs to
+ * the speaker "unknown". */
 void sectag_reader_split_turns(sectag_doc *doc, size_t from, const sectag_read_ctx *ctx);
 
 #endif

@@ -303,6 +303,15 @@ static int S_in(char *const *list, size_t n, const char *s) {
   return 0;
 }
 
+int sectag_speakers_known(const sectag_speakers *sp, const char *label, size_t len) {
+  if (!sp || !sp->naliases) return 0;
+  char *key = sectag_slug(label, len);
+  int found = 0;
+  for (size_t i = 0; i < sp->naliases && !found; i++) found = strcmp(sp->aliases[i].key, key) == 0;
+  free(key);
+  return found;
+}
+
 uint32_t sectag_speakers_intern(const sectag_speakers *sp, sectag_doc *doc, const char *label,
                                 size_t len) {
   char *id = NULL;

@@ -49,6 +49,9 @@ int sectag_speakers_match_label(const sectag_speakers *sp, const char *text, siz
 uint32_t sectag_speakers_intern(const sectag_speakers *sp, sectag_doc *doc, const char *label,
                                 size_t len);
 
+/* Whether the alias table names this label. */
+int sectag_speakers_known(const sectag_speakers *sp, const char *label, size_t len);
+
 /* A slug of a label: lower case, accents removed, runs of other characters
  * as one '-': "PRESIDENTE ANDRÉS MANUEL LÓPEZ OBRADOR" ->
  * "presidente-andres-manuel-lopez-obrador". Returns an owned string. */

@@ -120,6 +120,14 @@ eq "--meta-from-name: dates and groups from file names" \
 eq "--meta-from-name: a name that is not a date is a warning" "$status:$(summary)" \
   "0:tests/e2e/intake/manifest/speeches/sin-fecha.txt: warning: date 'sin-fecha' does not parse; the document has no date (write dates as YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')"
 
+mkdir -p "$TMP/sotu"
+printf 'We are at war with drugs.\n' >"$TMP/sotu/1990_george_h_w_bush_r.txt"
+printf 'GENTLEMEN OF THE CONGRESS: The war is over.\n' >"$TMP/sotu/1919_woodrow_wilson_d.txt"
+run code -q -c $EN -o "$TMP/sotu-out" --meta-from-name '{date}_{president}_{party}' --group-field president "$TMP/sotu"
+eq "--meta-from-name: the first field is lazy, the others greedy; a lone salutation is no speaker" \
+  "$status:$(cut -d, -f1-5 "$TMP/sotu-out/documents.csv" | tr -d '\r' | tr '\n' ' ')" \
+  "0:doc_id,date,group,speaker,party 1919_woodrow_wilson_d,1919,woodrow_wilson,,d 1990_george_h_w_bush_r,1990,george_h_w_bush,,r "
+
 # ------------------------------------------------- hostile input
 t0=$(date +%s%N)
 run code -c $ES -o "$TMP/hostile" $IN/hostile
