@@ -32,6 +32,13 @@ static void S_report(const sectag_code_options *opt, const sectag_error *e) {
   if (opt->report) opt->report(opt->userdata, e);
 }
 
+static void S_warn(const sectag_code_options *opt, const char *fmt, const char *arg) {
+  sectag_error e = SECTAG_ERROR_INIT;
+  sectag_error_set(&e, SECTAG_WARNING, NULL, 0, 0, fmt, arg);
+  S_report(opt, &e);
+  sectag_error_clear(&e);
+}
+
 static char *S_join(const char *a, const char *b, const char *c) {
   sectag_buf p = SECTAG_BUF_INIT;
   sectag_buf_puts(&p, a);
@@ -144,6 +151,7 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   sectag_speakers *speakers = NULL;
   sectag_periods *periods = NULL;
   char **colkeys = NULL;
+  unsigned char *seen_id = NULL, *seen_role = NULL;
 
   /* 1. everything that can fail before a byte is written */
   sectag_codebook *cb = sectag_codebook_load(opt->codebook_path, err);
@@ -234,6 +242,10 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     sectag_out_write(&out[i], rows.ptr, rows.len);
   }
 
+  /* which --speaker / --role values some document had */
+  seen_id = sectag_xcalloc(opt->nspeaker_ids + 1, 1);
+  seen_role = sectag_xcalloc(opt->nroles + 1, 1);
+
   /* 3. the documents */
   sectag_read_ctx ctx = {speakers, opt->encoding};
   for (size_t i = 0; i < corpus.n; i++) {
@@ -242,6 +254,12 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     sectag_doc *doc = sectag_doc_load(in->path, in->doc_id, in->format, in->text, in->text_len,
                                       opt->encoding, &ctx, &derr);
     if (doc) S_metadata(opt, &corpus, in, periods, doc);
+    for (size_t k = 0; doc && k < doc->nspeakers; k++) {
+      for (size_t j = 0; j < opt->nspeaker_ids; j++)
+        seen_id[j] |= strcmp(doc->speakers[k].id, opt->speaker_ids[j]) == 0;
+      for (size_t j = 0; j < opt->nroles; j++)
+        seen_role[j] |= doc->speakers[k].role && strcmp(doc->speakers[k].role, opt->roles[j]) == 0;
+    }
     if (doc && sectag_doc_code(doc, m, &derr) != 0) {
       sectag_doc_free(doc);
       doc = NULL;
@@ -311,6 +329,20 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     if (opt->progress) opt->progress(opt->userdata, i + 1, corpus.n, in->doc_id);
   }
 
+  for (size_t j = 0; j < opt->nspeaker_ids; j++)
+    if (!seen_id[j])
+      S_warn(opt, "--speaker '%s' is the id of no speaker in these documents; see the speaker "
+                  "column of speakers.csv for the ids there are",
+             opt->speaker_ids[j]);
+  for (size_t j = 0; j < opt->nroles; j++)
+    if (!seen_role[j])
+      S_warn(opt, "--role '%s' is the role of no speaker in these documents; roles come from "
+                  "the third column of the --speakers table",
+             opt->roles[j]);
+  free(seen_id);
+  free(seen_role);
+  seen_id = seen_role = NULL;
+
   /* 4. the tables go into place together */
   for (int i = 0; i < T_COUNT; i++)
     if (sectag_out_commit(&out[i], err) != 0) {
@@ -320,6 +352,8 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   if (sum->failed) status = SECTAG_ERR_INPUT;
 
 done:
+  free(seen_id);
+  free(seen_role);
   for (int i = 0; i < T_COUNT; i++) sectag_out_abort(&out[i]);
   sectag_buf_free(&xml);
   sectag_buf_free(&rows);

@@ -59,6 +59,10 @@ run code -q -c $ES -o "$TMP/speaker" --speakers $IN/speakers.tsv --speaker repor
 eq "--speaker twice: the two speakers' matches" \
   "$(cut -d, -f4,5 "$TMP/speaker/matches.csv" | tr -d '\r' | tr '\n' ' ')" \
   "speaker,code rodriguez-bucio,sec.military.guard rodriguez-bucio,sec.military reporter,sec.military reporter,sec.war "
+run code -q -c $ES -o "$TMP/nobody" --speaker amlo --role presidente $IN/md
+eq "--speaker and --role that match no one: warnings, nothing coded" "$status:$(summary):$(wc -l <"$TMP/nobody/matches.csv")" \
+  "0:sectag: warning: --speaker 'amlo' is the id of no speaker in these documents; see the speaker column of speakers.csv for the ids there are
+sectag: warning: --role 'presidente' is the role of no speaker in these documents; roles come from the third column of the --speakers table:1"
 run code -q -c $ES -o "$TMP/nosp" --no-speakers $IN/md
 eq "--no-speakers: no speaker column values, no speakers.csv rows" \
   "$(cut -d, -f4 "$TMP/nosp/codes.csv" | sort -u | tr -d '\r' | tr '\n' ' ')|$(wc -l <"$TMP/nosp/speakers.csv")" " speaker |1"
