@@ -34,6 +34,27 @@ static int S_blank(const char *s, size_t a, size_t b) {
   return 1;
 }
 
+/* Whether every byte of [a, b) that is not white space is hidden. */
+static int S_all_hidden(const sectag_doc *doc, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++) {
+    char c = doc->text[i];
+    if (c != ' ' && c != '\t' && !sectag_doc_is_hidden(doc, i)) return 0;
+  }
+  return 1;
+}
+
+/* Hides what is not hidden yet of [a, b), as kind. */
+static void S_hide_rest(sectag_doc *doc, size_t a, size_t b, sectag_hidden_kind kind) {
+  size_t i = a;
+  while (i < b) {
+    while (i < b && sectag_doc_is_hidden(doc, i)) i++;
+    size_t j = i;
+    while (j < b && !sectag_doc_is_hidden(doc, j)) j++;
+    if (j > i) sectag_doc_hide(doc, i, j, kind);
+    i = j;
+  }
+}
+
 /* The first date in the lines before `stop` (at most S_DATE_LINES non-blank
  * lines). Returns the line's index, or -1. */
 static long S_find_date_line(const sectag_doc *doc, size_t stop, char iso[11]) {
@@ -42,7 +63,7 @@ static long S_find_date_line(const sectag_doc *doc, size_t stop, char iso[11]) {
     size_t a = doc->lines[l] < doc->body ? doc->body : doc->lines[l];
     if (a >= stop || a >= doc->len) break;
     size_t b = S_line_end(doc, a);
-    if (S_blank(doc->text, a, b) || sectag_doc_is_hidden(doc, a)) continue;
+    if (S_blank(doc->text, a, b) || S_all_hidden(doc, a, b)) continue;
     seen++;
     if (b - a > S_DATE_LINE_MAX) continue;
     if (sectag_date_find(doc->text + a, b - a, iso) == 0) return (long)l;
@@ -94,8 +115,15 @@ static size_t S_link_end(const char *s, size_t i, size_t eol, size_t *mid) {
 /* A thematic break or a decoration line: three or more of - * _ + = (and
  * spaces), maybe in bold. */
 static int S_rule_line(const char *s, size_t a, size_t b) {
-  size_t marks = 0;
+  size_t marks = 0, pipes = 0;
   char mark = 0;
+  /* a table's delimiter row: | --- | :---: | */
+  for (size_t i = a; i < b && (strchr("|-: \t", s[i]) != NULL); i++)
+    if (i + 1 == b) {
+      for (size_t k = a; k < b; k++) pipes += s[k] == '|', marks += s[k] == '-';
+      if (pipes && marks >= 3) return 1;
+      marks = 0;
+    }
   for (size_t i = a; i < b; i++) {
     char c = s[i];
     if (c == ' ' || c == '\t') continue;
@@ -236,15 +264,20 @@ static int S_md_parse(sectag_doc *doc, const char *src, size_t len, const sectag
   }
   char iso[11];
   long dl = S_find_date_line(doc, stop, iso);
+  if (dl < 0 && doc->title && !doc->date &&
+      sectag_date_find(doc->title, strlen(doc->title), iso) == 0)
+    sectag_doc_set_str(&doc->date, iso); /* "Conferencia ... del 4 de enero de 2021" */
   if (dl >= 0) {
     size_t a = doc->lines[dl] < doc->body ? doc->body : doc->lines[dl];
     size_t b = S_line_end(doc, a);
     if (!doc->date) sectag_doc_set_str(&doc->date, iso);
-    /* hidden only if nothing else on the line is hidden already */
-    int clash = 0;
-    for (size_t i = a; i < b && !clash; i++) clash = sectag_doc_is_hidden(doc, i);
-    if (!clash) {
-      sectag_doc_hide(doc, a, b, SECTAG_HIDDEN_DATE);
+    /* a label on the date line would have made it a turn: keep it */
+    int label = 0;
+    for (size_t t = 0; t < doc->nturns && !label; t++)
+      label = doc->turns[t].start > a && doc->turns[t].start <= b &&
+              !doc->speakers[doc->turns[t].speaker].unknown;
+    if (!label) {
+      S_hide_rest(doc, a, b, SECTAG_HIDDEN_DATE);
       /* the unknown turn may now hold nothing but hidden text */
       if (doc->nturns && doc->speakers[doc->turns[0].speaker].unknown) {
         int text = 0;
