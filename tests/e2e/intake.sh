@@ -154,6 +154,14 @@ check "hostile inputs: no byte of /etc/passwd in any output" \
 check "hostile inputs: no temporary files left" no_temp_files "$TMP/hostile"
 collect_tei "$TMP/hostile"
 
+run code -q -c $ES -o "$TMP/rows" --text-field body --id-field num $IN/hostile/rows.csv
+eq "CSV corpus with bad rows: exit 1, line (and column) of each" "$status:$(summary)" \
+  "1:tests/e2e/intake/hostile/rows.csv:3: row has 4 fields, the header has 3; a field that holds a comma must be in double quotes
+tests/e2e/intake/hostile/rows.csv:5:4: this quoted field is never closed (a '\"' is missing), so the rest of the file would be one field; close the quote; the rest of the file was not read"
+eq "CSV corpus with bad rows: --id-field and --text-field, the good rows coded" \
+  "$(cut -d, -f1,5,9 "$TMP/rows/documents.csv" | tr -d '\r' | tr '\n' ' ')" "doc_id,lugar,tokens 7,Tijuana,5 9,Oaxaca,3 "
+collect_tei "$TMP/rows"
+
 mkfifo "$TMP/pipe.txt"
 run code -q -c $ES -o "$TMP/pipe-out" "$TMP/pipe.txt" $IN/hostile/good.txt
 eq "a named pipe: refused at once, not waited on" "$status:$(summary)" \
