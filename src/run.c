@@ -118,6 +118,12 @@ static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corp
                       "YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')",
                       date);
   }
+  if (!doc->date && !bad_date) { /* last, a date in the file name: mananera-2019-03-12 */
+    const char *base = strrchr(doc->doc_id, '/');
+    base = base ? base + 1 : doc->doc_id;
+    char iso[11];
+    if (sectag_date_find(base, strlen(base), iso) == 0) sectag_doc_set_str(&doc->date, iso);
+  }
   if (group) {
     sectag_doc_set_str(&doc->group, group);
   } else if (periods && doc->date) {
