@@ -132,6 +132,14 @@ eq "--meta-from-name: the first field is lazy, the others greedy; a lone salutat
   "$status:$(cut -d, -f1-5 "$TMP/sotu-out/documents.csv" | tr -d '\r' | tr '\n' ' ')" \
   "0:doc_id,date,group,speaker,party 1919_woodrow_wilson_d,1919,woodrow_wilson,,d 1990_george_h_w_bush_r,1990,george_h_w_bush,,r "
 
+mkdir -p "$TMP/dates"
+printf 'Palacio Nacional, 12 de marzo de 2019\n\nLa paz.\n' >"$TMP/dates/descarga-2020-01-01.txt"
+printf 'La paz.\n' >"$TMP/dates/mensaje-2014-09-02.txt"
+run code -q -c $ES -o "$TMP/dates-out" "$TMP/dates"
+eq "dates: a date line beats the file name, which dates a document with no other date" \
+  "$status:$(cut -d, -f1,2 "$TMP/dates-out/documents.csv" | tr -d '\r' | tr '\n' ' ')" \
+  "0:doc_id,date descarga-2020-01-01,2019-03-12 mensaje-2014-09-02,2014-09-02 "
+
 # ------------------------------------------------- hostile input
 t0=$(date +%s%N)
 run code -c $ES -o "$TMP/hostile" $IN/hostile
