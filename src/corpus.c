@@ -33,7 +33,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <utf8proc.h>
 
 #include "buf.h"
 #include "encoding.h"
@@ -262,36 +261,6 @@ static char *S_slurp(const char *path, size_t *len, sectag_error *err) {
   return sectag_buf_detach(&b);
 }
 
-/* 1-based line and byte column of offset off in data. */
-static void S_line_col(const char *data, size_t off, unsigned long *line, unsigned long *col) {
-  unsigned long l = 1;
-  size_t start = 0;
-  for (size_t i = 0; i < off; i++)
-    if (data[i] == '\n') {
-      l++;
-      start = i + 1;
-    }
-  *line = l;
-  *col = (unsigned long)(off - start) + 1;
-}
-
-/* Offset of the first byte that is not valid UTF-8, or S_NONE. */
-static size_t S_utf8_bad(const char *s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    if ((unsigned char)s[i] < 0x80) {
-      i++;
-      continue;
-    }
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                          (utf8proc_ssize_t)(len - i), &cp);
-    if (k <= 0) return i;
-    i += (size_t)k;
-  }
-  return S_NONE;
-}
-
 static size_t S_skip_bom(const char *s, size_t len) {
   return len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
@@ -424,7 +393,7 @@ static int S_csv_parse(const char *data, size_t len, const char *path, S_row_fn 
         q = !q;
       }
     unsigned long l, col;
-    S_line_col(data, open, &l, &col);
+    sectag_line_col(data, open, &l, &col);
     sectag_error_set(err, SECTAG_ERR_INPUT, path, l, col,
                      "this quoted field is never closed (a '\"' is missing), so the rest of "
                      "the file would be one field; close the quote");
@@ -757,10 +726,10 @@ static void S_read_csv(S_ctx *x, const char *path, const char *stem) {
   char *data = S_load_records(x, path, &len);
   if (!data) return;
   size_t bom = S_skip_bom(data, len);
-  size_t bad = S_utf8_bad(data + bom, len - bom);
+  size_t bad = sectag_utf8_invalid_at(data + bom, len - bom);
   if (bad != S_NONE) {
     unsigned long l, col;
-    S_line_col(data + bom, bad, &l, &col);
+    sectag_line_col(data + bom, bad, &l, &col);
     S_report(x, SECTAG_ERR_INPUT, path, l, col,
              "byte 0x%02X is not valid UTF-8; give the file's encoding with --encoding%s; "
              "this file was not read",
@@ -891,10 +860,10 @@ static int S_manifest_load(S_manifest *m, S_ctx *x, const char *path, sectag_err
   m->data = data + bom;
   m->len = len - bom;
   int rc = 0;
-  size_t bad = S_utf8_bad(m->data, m->len);
+  size_t bad = sectag_utf8_invalid_at(m->data, m->len);
   if (bad != S_NONE) {
     unsigned long l, col;
-    S_line_col(m->data, bad, &l, &col);
+    sectag_line_col(m->data, bad, &l, &col);
     sectag_error_set(err, SECTAG_ERR_USAGE, path, l, col,
                      "byte 0x%02X is not valid UTF-8; save the manifest as UTF-8%s",
                      (unsigned char)m->data[bad],

@@ -1,12 +1,15 @@
-/* encoding.c: legacy encodings to UTF-8 (glibc iconv), and the guesses that
- * make an error message say what a file probably is (Latin-1, UTF-16,
- * binary). Nothing here prints; errors are sectag_error values. */
+/* encoding.c: legacy encodings to UTF-8 (glibc iconv), UTF-8 validation
+ * (utf8proc), and the guesses that make an error message say what a file
+ * probably is (Latin-1, UTF-16, binary). Nothing here prints; errors are
+ * sectag_error values. */
 #include "encoding.h"
 
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
 #include <strings.h>
+
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "error.h"
@@ -222,4 +225,32 @@ int sectag_looks_binary(const char *s, size_t len) {
    * stray control or NUL bytes is still text, and the reader's message about
    * them (line, column, what to do) is more useful than "binary" */
   return ctl >= 8 && ctl * 20 > n;
+}
+
+size_t sectag_utf8_invalid_at(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(len - i), &cp);
+    if (k <= 0) return i;
+    i += (size_t)k;
+  }
+  return (size_t)-1;
+}
+
+void sectag_line_col(const char *s, size_t off, unsigned long *line, unsigned long *col) {
+  unsigned long l = 1;
+  size_t start = 0;
+  for (size_t i = 0; i < off; i++)
+    if (s[i] == '\n') {
+      l++;
+      start = i + 1;
+    }
+  *line = l;
+  *col = (unsigned long)(off - start) + 1;
 }

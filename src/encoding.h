@@ -1,5 +1,6 @@
 /* encoding.h: legacy encodings (iconv). sectag works in UTF-8; a corpus in
- * Latin-1 or Windows-1252 is converted when --encoding names it, and a UTF-8
+ * Latin-1 or Windows-1252 is converted when --encoding names it, input that
+ * should be UTF-8 is checked (sectag_utf8_invalid_at), and a UTF-8
  * decoding error says when the bytes look like Latin-1. */
 #ifndef SECTAG_ENCODING_H
 #define SECTAG_ENCODING_H
@@ -16,6 +17,15 @@
  * not know enc, naming `iconv -l`). path is only used in messages. */
 char *sectag_to_utf8(const char *enc, const char *src, size_t len, size_t *outlen,
                      const char *path, sectag_error *err);
+
+/* Offset of the first byte of s[0..len) that is not valid UTF-8 (an
+ * ill-formed, overlong, truncated or surrogate sequence, as utf8proc
+ * judges it), or (size_t)-1 when all of it is valid. NUL bytes are valid. */
+size_t sectag_utf8_invalid_at(const char *s, size_t len);
+
+/* The 1-based line and byte column of offset off in s[0..off) (lines end
+ * at '\n'), for error messages about a byte in a file. */
+void sectag_line_col(const char *s, size_t off, unsigned long *line, unsigned long *col);
 
 /* Whether the bytes, which are not valid UTF-8, look like Latin-1 or
  * Windows-1252: most bytes >= 0x80 are single letters between ASCII

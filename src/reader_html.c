@@ -11,7 +11,8 @@
  *    text loose in a div/section/article) becomes one paragraph of the text,
  *    blocks separated by exactly one blank line. Inside a block, inline
  *    elements are concatenated, white space runs become one space, <br> is a
- *    line break, and table cells are joined by " | ".
+ *    line break, and table cells are joined by " | " (textbuild.h, shared
+ *    with the TEI reader).
  *  - Speaker turns: a paragraph "<p><strong>INTERLOCUTORA:</strong> ..."
  *    becomes the plain line "INTERLOCUTORA: ...", which the label pattern
  *    finds (sectag_reader_split_turns).
@@ -31,123 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
-
 #include "buf.h"
 #include "date.h"
+#include "encoding.h"
 #include "error.h"
 #include "reader.h"
-
-/* ---------------------------------------------------------------------- */
-/* Building the text: blocks, collapsed white space, <br>, table cells.     */
-
-typedef struct S_text {
-  sectag_buf out;
-  int in_block; /* the current block has text */
-  int sep;      /* a block with text ended: "\n\n" before the next text */
-  int space;    /* a white-space run is pending */
-  int nl;       /* line breaks (<br>) pending, at most 2 */
-  int cell;     /* " | " pending: a new table cell in a row */
-} S_text;
-
-/* Ends the current block (the next text starts a new paragraph). Pending
- * spaces and line breaks are dropped: blocks are trimmed. */
-static void S_block(S_text *t) {
-  if (t->in_block) t->sep = 1;
-  t->in_block = t->space = t->nl = t->cell = 0;
-}
-
-static void S_br(S_text *t) {
-  if (t->in_block && t->nl < 2) t->nl++;
-  t->space = t->cell = 0;
-}
-
-static void S_cell(S_text *t) {
-  if (t->in_block) t->cell = 1;
-  t->space = t->nl = 0;
-}
-
-/* Byte length of the white-space character at s (n > 0 bytes), or 0. No-break
- * and other Unicode spaces count: a page's &nbsp; is layout, not prose. */
-static size_t S_space_len(const unsigned char *s, size_t n) {
-  if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') return 1;
-  if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85)) return 2;
-  if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3; /* U+1680 */
-  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
-      (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
-    return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
-  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3; /* U+205F */
-  if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3; /* U+3000 */
-  return 0;
-}
-
-static int S_is_bom(const unsigned char *s, size_t n) {
-  return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF; /* U+FEFF: dropped */
-}
-
-static size_t S_char_len(const unsigned char *s, size_t n) {
-  size_t k = *s < 0x80 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4;
-  return k > n ? n : k;
-}
-
-/* Writes what is pending before the next character of text. */
-static void S_flush(S_text *t) {
-  if (!t->in_block) {
-    if (t->sep && t->out.len) sectag_buf_put(&t->out, "\n\n", 2);
-    t->sep = 0;
-    t->in_block = 1;
-  } else if (t->cell) {
-    sectag_buf_put(&t->out, " | ", 3);
-  } else if (t->nl) {
-    sectag_buf_put(&t->out, "\n\n", (size_t)t->nl);
-  } else if (t->space) {
-    sectag_buf_putc(&t->out, ' ');
-  }
-  t->space = t->nl = t->cell = 0;
-}
-
-/* Appends UTF-8 text s[0..n); inside <pre> (pre != 0) a line break is a
- * line break, elsewhere it is white space. */
-static void S_chars(S_text *t, const char *s, size_t n, int pre) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    if (pre && (p[i] == '\n' || p[i] == '\r')) {
-      i += (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
-      S_br(t);
-      continue;
-    }
-    size_t w = S_space_len(p + i, n - i);
-    if (w) {
-      if (t->in_block && !t->nl && !t->cell) t->space = 1;
-      i += w;
-      continue;
-    }
-    if (S_is_bom(p + i, n - i)) {
-      i += 3;
-      continue;
-    }
-    size_t j = i;
-    while (j < n && !S_space_len(p + j, n - j) && !S_is_bom(p + j, n - j))
-      j += S_char_len(p + j, n - j);
-    S_flush(t);
-    sectag_buf_put(&t->out, p + i, j - i);
-    i = j;
-  }
-}
-
-/* A copy of s with white space collapsed and trimmed (owned), or NULL when
- * nothing is left. */
-static char *S_collapse(const char *s) {
-  if (!s) return NULL;
-  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0};
-  S_chars(&t, s, strlen(s), 0);
-  if (t.out.len == 0) {
-    sectag_buf_free(&t.out);
-    return NULL;
-  }
-  return sectag_buf_detach(&t.out);
-}
+#include "textbuild.h"
 
 /* ---------------------------------------------------------------------- */
 /* Which elements are prose.                                               */
@@ -195,7 +85,7 @@ static int S_name_is(const xmlNode *n, const char *name) {
 static int S_attr_in(const xmlNode *n, const char *attr, const char *const *vals) {
   xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
   if (!v) return 0;
-  char *c = S_collapse((const char *)v);
+  char *c = sectag_textbuild_collapse((const char *)v);
   int hit = 0;
   for (; c && *vals && !hit; vals++) hit = xmlStrcasecmp((xmlChar *)c, (const xmlChar *)*vals) == 0;
   free(c);
@@ -236,19 +126,21 @@ static unsigned S_flags(const xmlNode *n) {
 /* Appends the prose of the subtree at root to t. The walk is iterative
  * (parent/next pointers), so a page of a million nested <div>s cannot
  * overflow the stack. */
-static void S_walk(S_text *t, xmlNode *root) {
+static void S_walk(sectag_textbuild *t, xmlNode *root) {
   int pre = 0; /* depth of <pre> elements around the current node */
   xmlNode *n = root;
   while (n) {
     unsigned f = S_flags(n);
     int descend = 0;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      if (n->content) S_chars(t, (const char *)n->content, (size_t)xmlStrlen(n->content), pre > 0);
+      if (n->content)
+        sectag_textbuild_chars(t, (const char *)n->content, (size_t)xmlStrlen(n->content),
+                               pre > 0);
     } else if (n->type == XML_ELEMENT_NODE) {
-      if (f & S_BLOCK) S_block(t);
+      if (f & S_BLOCK) sectag_textbuild_block(t);
       if (!(f & S_DROP)) {
-        if (f & S_BR) S_br(t);
-        if (f & S_CELL) S_cell(t);
+        if (f & S_BR) sectag_textbuild_br(t);
+        if (f & S_CELL) sectag_textbuild_cell(t);
         if (f & S_PRE) pre++;
         descend = 1;
       }
@@ -259,7 +151,7 @@ static void S_walk(S_text *t, xmlNode *root) {
     }
     while (n) { /* leave n, then go to the next node */
       f = S_flags(n);
-      if (f & S_BLOCK) S_block(t);
+      if (f & S_BLOCK) sectag_textbuild_block(t);
       if ((f & S_PRE) && !(f & S_DROP)) pre--;
       if (n == root) return;
       if (n->next) {
@@ -271,23 +163,12 @@ static void S_walk(S_text *t, xmlNode *root) {
   }
 }
 
-/* The next node after n in document order, not entering n's children when
- * skip is set; NULL after the last node under root. */
-static xmlNode *S_next(xmlNode *n, const xmlNode *root, int skip) {
-  if (!skip && n->children) return n->children;
-  while (n && n != root) {
-    if (n->next) return n->next;
-    n = n->parent;
-  }
-  return NULL;
-}
-
 /* The first element named name under root (root included), not looking
  * inside dropped elements when skip_dropped is set. */
 static xmlNode *S_find(xmlNode *root, const char *name, int skip_dropped) {
   for (xmlNode *n = root; n;) {
     if (S_name_is(n, name)) return n;
-    n = S_next(n, root, skip_dropped && (S_flags(n) & S_DROP));
+    n = sectag_textbuild_next(n, root, skip_dropped && (S_flags(n) & S_DROP));
   }
   return NULL;
 }
@@ -303,7 +184,7 @@ static xmlNode *S_find_main(xmlNode *root) {
       if (S_name_is(n, "main") || S_attr_in(n, "role", main_role)) return n;
       if (!article && S_name_is(n, "article")) article = n;
     }
-    n = S_next(n, root, (f & S_DROP) != 0);
+    n = sectag_textbuild_next(n, root, (f & S_DROP) != 0);
   }
   return article;
 }
@@ -311,23 +192,15 @@ static xmlNode *S_find_main(xmlNode *root) {
 /* ---------------------------------------------------------------------- */
 /* Title and date.                                                          */
 
-static char *S_text_of(xmlNode *n) {
-  if (!n) return NULL;
-  xmlChar *s = xmlNodeGetContent(n);
-  char *c = S_collapse((const char *)s);
-  xmlFree(s);
-  return c;
-}
-
 /* The page's <title> (not an <svg>'s), else the first <h1> of the main
  * content, else the first <h1> of the page. */
 static char *S_title(xmlNode *root, xmlNode *content) {
   xmlNode *n = root;
   while (n && !S_name_is(n, "title"))
-    n = S_next(n, root, S_name_is(n, "svg") || S_name_is(n, "math"));
-  char *c = S_text_of(n);
-  if (!c && content) c = S_text_of(S_find(content, "h1", 1));
-  if (!c) c = S_text_of(S_find(root, "h1", 0));
+    n = sectag_textbuild_next(n, root, S_name_is(n, "svg") || S_name_is(n, "math"));
+  char *c = sectag_textbuild_node_text(n);
+  if (!c && content) c = sectag_textbuild_node_text(S_find(content, "h1", 1));
+  if (!c) c = sectag_textbuild_node_text(S_find(root, "h1", 0));
   return c;
 }
 
@@ -335,7 +208,7 @@ static char *S_title(xmlNode *root, xmlNode *content) {
  * the whole value (June 15, 2020). */
 static int S_try_date(const xmlChar *s, char iso[11]) {
   if (!s) return -1;
-  char *c = S_collapse((const char *)s);
+  char *c = sectag_textbuild_collapse((const char *)s);
   int r = -1;
   if (c) {
     size_t n = strlen(c);
@@ -353,7 +226,7 @@ static int S_date(xmlNode *root, char iso[11]) {
                                       "dcterms.issued", "dcterms.created",
                                       "article:published_time", "pubdate",
                                       "citation_publication_date", "citation_date", NULL};
-  for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
+  for (xmlNode *n = root; n; n = sectag_textbuild_next(n, root, 0)) {
     if (!S_name_is(n, "meta")) continue;
     if (!S_attr_in(n, "name", names) && !S_attr_in(n, "property", names)) continue;
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"content");
@@ -361,7 +234,7 @@ static int S_date(xmlNode *root, char iso[11]) {
     xmlFree(v);
     if (r == 0) return 0;
   }
-  for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
+  for (xmlNode *n = root; n; n = sectag_textbuild_next(n, root, 0)) {
     if (!S_name_is(n, "time")) continue;
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"datetime");
     if (!v) v = xmlNodeGetContent(n); /* <time>15 de junio de 2020</time> */
@@ -409,23 +282,6 @@ static int S_declares_charset(const char *s, size_t len) {
   return 0;
 }
 
-/* Offset of the first byte that is not valid UTF-8, or (size_t)-1. */
-static size_t S_bad_utf8(const char *s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    if ((unsigned char)s[i] < 0x80) {
-      i++;
-      continue;
-    }
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                          (utf8proc_ssize_t)(len - i), &cp);
-    if (k <= 0) return i;
-    i += (size_t)k;
-  }
-  return (size_t)-1;
-}
-
 /* What the parse reported. libxml2 reports HTML errors to a structured
  * handler even with HTML_PARSE_NOERROR, and a few (encoding conversion) go
  * to the generic handler, which prints; this handler, installed for the
@@ -446,19 +302,6 @@ static void S_on_error(void *data, xmlErrorPtr e) {
   if (e->code == XML_ERR_INVALID_ENCODING) st->bad_utf8 = 1;
   if (e->code == XML_ERR_UNSUPPORTED_ENCODING && !st->unknown_enc)
     st->unknown_enc = sectag_xstrdup(e->str1 ? e->str1 : "?");
-}
-
-static void S_line_col(const char *src, size_t off, unsigned long *line, unsigned long *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (src[i] == '\n') {
-      ++*line;
-      *col = 1;
-    } else {
-      ++*col;
-    }
-  }
 }
 
 /* Without XML_PARSE_HUGE, libxml2's HTML parser silently stops at 256
@@ -491,19 +334,19 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
   void *old_data = xmlStructuredErrorContext;
   xmlSetStructuredErrorFunc(&st, S_on_error);
   htmlDocPtr hdoc = NULL;
-  size_t bad = declared ? (size_t)-1 : S_bad_utf8(src, len);
+  size_t bad = declared ? (size_t)-1 : sectag_utf8_invalid_at(src, len);
   if (bad == (size_t)-1 && len > 0) {
     hdoc = htmlReadMemory(src, (int)len, NULL, encoding,
                           HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                               HTML_PARSE_NONET | S_NO_DEPTH_LIMIT);
-    if (st.bad_utf8) bad = S_bad_utf8(src, len);
+    if (st.bad_utf8) bad = sectag_utf8_invalid_at(src, len);
   }
   xmlSetStructuredErrorFunc(old_data, old_handler);
   if (bad != (size_t)-1) {
     /* No charset declared and not UTF-8, or declared as UTF-8 (or as a
      * charset libxml2 does not know) and not UTF-8. */
     unsigned long line, col;
-    S_line_col(src, bad, &line, &col);
+    sectag_line_col(src, bad, &line, &col);
     sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
                      "the page is not valid UTF-8 (byte 0x%02X) and declares no other charset "
                      "that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
@@ -520,14 +363,14 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
                     st.unknown_enc);
   free(st.unknown_enc);
 
-  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0};
+  sectag_textbuild t = SECTAG_TEXTBUILD_INIT;
   xmlNode *root = hdoc ? xmlDocGetRootElement(hdoc) : NULL;
   xmlNode *content = NULL;
   if (root) {
     content = S_find_main(root);
     if (content) S_walk(&t, content);
     if (t.out.len == 0) { /* no <main>/<article>, or an empty one */
-      S_block(&t);
+      sectag_textbuild_block(&t);
       t.sep = 0;
       xmlNode *body = S_find(root, "body", 0);
       S_walk(&t, body ? body : root);

@@ -8,10 +8,11 @@
  *  - text: the prose of <text><body>. Each block (p, head, ab, l, item, u,
  *    a <seg> directly in a <u>, a table row...) becomes one paragraph,
  *    blocks separated by exactly one blank line; inside a block white space
- *    runs become one space and <lb/> is a line break. Not text: note,
- *    speaker, stage, incident, kinesic, vocal, gap, pause, fw, figDesc,
- *    sic/orig/abbr inside a choice (corr/reg/expan are kept), and stand-off
- *    annotation elements (span, interp, link...);
+ *    runs become one space and <lb/> is a line break (textbuild.h, the
+ *    same rules as for HTML). Not text: note, speaker, stage, incident,
+ *    kinesic, vocal, gap, pause, fw, figDesc, sic/orig/abbr inside a
+ *    choice (corr/reg/expan are kept), and stand-off annotation elements
+ *    (span, interp, link...);
  *  - turns: each outermost <u> and <sp> is one turn. Its label is the first
  *    token of @who without the '#' (who="#amlo #int1" -> "amlo"), else, for
  *    an <sp>, the text of its <speaker> without a trailing colon. A turn
@@ -43,115 +44,13 @@
 
 #include "buf.h"
 #include "date.h"
+#include "encoding.h"
 #include "error.h"
 #include "reader.h"
 #include "speakers.h"
+#include "textbuild.h"
 
 #define S_TEI_NS "http://www.tei-c.org/ns/1.0"
-
-/* ---------------------------------------------------------------------- */
-/* Building the text (the same rules as reader_html.c).                     */
-
-typedef struct S_text {
-  sectag_buf out;
-  int in_block; /* the current block has text */
-  int sep;      /* a block with text ended: "\n\n" before the next text */
-  int space;    /* a white-space run is pending */
-  int nl;       /* line breaks (<lb/>) pending, at most 2 */
-  int cell;     /* " | " pending: a new cell in a row */
-  int want_mark; /* record where the next block's text starts */
-  size_t mark;
-} S_text;
-
-static void S_block(S_text *t) {
-  if (t->in_block) t->sep = 1;
-  t->in_block = t->space = t->nl = t->cell = 0;
-}
-
-static void S_br(S_text *t) {
-  if (t->in_block && t->nl < 2) t->nl++;
-  t->space = t->cell = 0;
-}
-
-static void S_cell(S_text *t) {
-  if (t->in_block) t->cell = 1;
-  t->space = t->nl = 0;
-}
-
-/* Byte length of the white-space character at s (n > 0 bytes), or 0. */
-static size_t S_space_len(const unsigned char *s, size_t n) {
-  if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') return 1;
-  if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85)) return 2;
-  if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3; /* U+1680 */
-  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
-      (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
-    return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
-  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3; /* U+205F */
-  if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3; /* U+3000 */
-  return 0;
-}
-
-static int S_is_bom(const unsigned char *s, size_t n) {
-  return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF; /* U+FEFF: dropped */
-}
-
-static size_t S_char_len(const unsigned char *s, size_t n) {
-  size_t k = *s < 0x80 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4;
-  return k > n ? n : k;
-}
-
-static void S_flush(S_text *t) {
-  if (!t->in_block) {
-    if (t->sep && t->out.len) sectag_buf_put(&t->out, "\n\n", 2);
-    t->sep = 0;
-    t->in_block = 1;
-    if (t->want_mark) {
-      t->mark = t->out.len;
-      t->want_mark = 0;
-    }
-  } else if (t->cell) {
-    sectag_buf_put(&t->out, " | ", 3);
-  } else if (t->nl) {
-    sectag_buf_put(&t->out, "\n\n", (size_t)t->nl);
-  } else if (t->space) {
-    sectag_buf_putc(&t->out, ' ');
-  }
-  t->space = t->nl = t->cell = 0;
-}
-
-static void S_chars(S_text *t, const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    size_t w = S_space_len(p + i, n - i);
-    if (w) {
-      if (t->in_block && !t->nl && !t->cell) t->space = 1;
-      i += w;
-      continue;
-    }
-    if (S_is_bom(p + i, n - i)) {
-      i += 3;
-      continue;
-    }
-    size_t j = i;
-    while (j < n && !S_space_len(p + j, n - j) && !S_is_bom(p + j, n - j))
-      j += S_char_len(p + j, n - j);
-    S_flush(t);
-    sectag_buf_put(&t->out, p + i, j - i);
-    i = j;
-  }
-}
-
-static char *S_collapse(const char *s) {
-  if (!s) return NULL;
-  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0, 0, 0};
-  S_chars(&t, s, strlen(s));
-  if (t.out.len == 0) {
-    sectag_buf_free(&t.out);
-    return NULL;
-  }
-  return sectag_buf_detach(&t.out);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Tree helpers.                                                           */
@@ -169,29 +68,12 @@ static xmlNode *S_child(const xmlNode *n, const char *name) {
   return NULL;
 }
 
-static xmlNode *S_next(xmlNode *n, const xmlNode *root, int skip) {
-  if (!skip && n->children) return n->children;
-  while (n && n != root) {
-    if (n->next) return n->next;
-    n = n->parent;
-  }
-  return NULL;
-}
-
 /* The first element `name` strictly below root. */
 static xmlNode *S_find(xmlNode *root, const char *name) {
   if (!root) return NULL;
-  for (xmlNode *n = S_next(root, root, 0); n; n = S_next(n, root, 0))
+  for (xmlNode *n = sectag_textbuild_next(root, root, 0); n; n = sectag_textbuild_next(n, root, 0))
     if (S_is(n, name)) return n;
   return NULL;
-}
-
-static char *S_text_of(xmlNode *n) {
-  if (!n) return NULL;
-  xmlChar *s = xmlNodeGetContent(n);
-  char *c = S_collapse((const char *)s);
-  xmlFree(s);
-  return c;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -207,10 +89,10 @@ static int S_try_date(const char *s, char iso[11]) {
 /* The first <date> under root (root itself may be one) whose @when, else
  * whose text, is a date. */
 static int S_date_under(xmlNode *root, char iso[11]) {
-  for (xmlNode *n = root; n; n = S_next(n, root, 0)) {
+  for (xmlNode *n = root; n; n = sectag_textbuild_next(n, root, 0)) {
     if (!S_is(n, "date")) continue;
     xmlChar *when = xmlGetNoNsProp(n, (const xmlChar *)"when");
-    char *c = when ? S_collapse((const char *)when) : S_text_of(n);
+    char *c = when ? sectag_textbuild_collapse((const char *)when) : sectag_textbuild_node_text(n);
     xmlFree(when);
     int r = S_try_date(c, iso);
     free(c);
@@ -222,7 +104,7 @@ static int S_date_under(xmlNode *root, char iso[11]) {
 static void S_header(sectag_doc *doc, xmlNode *tei) {
   xmlNode *h = S_child(tei, "teiHeader");
   xmlNode *file = S_child(h, "fileDesc"), *profile = S_child(h, "profileDesc");
-  char *title = S_text_of(S_child(S_child(file, "titleStmt"), "title"));
+  char *title = sectag_textbuild_node_text(S_child(S_child(file, "titleStmt"), "title"));
   if (title) sectag_doc_set_str(&doc->title, title);
   free(title);
   xmlNode *where[] = {S_child(profile, "settingDesc"), S_child(profile, "creation"),
@@ -297,7 +179,7 @@ typedef struct {
  * the <speaker> of an <sp>, without a trailing colon. Owned, or NULL. */
 static char *S_label(xmlNode *n) {
   xmlChar *who = xmlGetNoNsProp(n, (const xmlChar *)"who");
-  char *c = who ? S_collapse((const char *)who) : NULL;
+  char *c = who ? sectag_textbuild_collapse((const char *)who) : NULL;
   xmlFree(who);
   if (c) {
     char *sp = strchr(c, ' ');
@@ -309,7 +191,7 @@ static char *S_label(xmlNode *n) {
     c = NULL;
   }
   if (!S_is(n, "sp")) return NULL;
-  c = S_text_of(S_child(n, "speaker"));
+  c = sectag_textbuild_node_text(S_child(n, "speaker"));
   if (!c) return NULL;
   size_t k = strlen(c);
   while (k > 0 && (c[k - 1] == ':' || c[k - 1] == ' ')) c[--k] = '\0';
@@ -320,7 +202,7 @@ static char *S_label(xmlNode *n) {
   return c;
 }
 
-static void S_walk(S_text *t, S_turns *turns, xmlNode *root) {
+static void S_walk(sectag_textbuild *t, S_turns *turns, xmlNode *root) {
   xmlNode *turn = NULL; /* the open u/sp (the outermost one) */
   char *label = NULL;
   xmlNode *n = root;
@@ -328,11 +210,12 @@ static void S_walk(S_text *t, S_turns *turns, xmlNode *root) {
     unsigned f = S_flags(n);
     int descend = 0;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      if (n->content) S_chars(t, (const char *)n->content, (size_t)xmlStrlen(n->content));
+      if (n->content)
+        sectag_textbuild_chars(t, (const char *)n->content, (size_t)xmlStrlen(n->content), 0);
     } else if (n->type == XML_ELEMENT_NODE && !(f & S_DROP)) {
-      if (f & S_BLOCK) S_block(t);
-      if (f & S_BR) S_br(t);
-      if (f & S_CELL) S_cell(t);
+      if (f & S_BLOCK) sectag_textbuild_block(t);
+      if (f & S_BR) sectag_textbuild_br(t);
+      if (f & S_CELL) sectag_textbuild_cell(t);
       if ((f & S_TURN) && !turn) {
         turn = n;
         label = S_label(n);
@@ -347,7 +230,7 @@ static void S_walk(S_text *t, S_turns *turns, xmlNode *root) {
     }
     while (n) {
       f = S_flags(n);
-      if ((f & S_BLOCK) && !(f & S_DROP)) S_block(t);
+      if ((f & S_BLOCK) && !(f & S_DROP)) sectag_textbuild_block(t);
       if (n == turn) {
         if (!t->want_mark) { /* the turn has text */
           if (turns->n == turns->cap) {
@@ -445,20 +328,6 @@ static unsigned long S_byte_col(const char *src, size_t len, unsigned long line,
   return (unsigned long)(i - start) + 1;
 }
 
-/* Line and byte column of offset off in src. */
-static void S_line_col(const char *src, size_t off, unsigned long *line, unsigned long *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (src[i] == '\n') {
-      ++*line;
-      *col = 1;
-    } else {
-      ++*col;
-    }
-  }
-}
-
 static const char *S_memmem(const char *h, size_t hn, const char *needle) {
   size_t nn = strlen(needle);
   for (size_t i = 0; i + nn <= hn; i++)
@@ -500,7 +369,7 @@ static xmlDocPtr S_read(const char *where, const char *src, size_t len, sectag_e
     unsigned long line, col;
     const char *decl = S_memmem(src, len, "<!ENTITY");
     if (decl) {
-      S_line_col(src, (size_t)(decl - src), &line, &col);
+      sectag_line_col(src, (size_t)(decl - src), &line, &col);
     } else {
       line = st.eline;
       col = S_byte_col(src, len, st.eline, st.ecol);
@@ -567,7 +436,8 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
     tei = root;
   } else if (S_is(root, "teiCorpus")) {
     size_t more = 0;
-    for (xmlNode *n = S_next(root, root, 0); n; n = S_next(n, root, S_is(n, "TEI")))
+    for (xmlNode *n = sectag_textbuild_next(root, root, 0); n;
+         n = sectag_textbuild_next(n, root, S_is(n, "TEI")))
       if (S_is(n, "TEI")) {
         if (!tei)
           tei = n;
@@ -607,7 +477,7 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
   }
 
   S_header(doc, tei);
-  S_text t = {SECTAG_BUF_INIT, 0, 0, 0, 0, 0, 0, 0};
+  sectag_textbuild t = SECTAG_TEXTBUILD_INIT;
   S_turns turns = {NULL, 0, 0, 0};
   S_walk(&t, &turns, body);
   xmlFreeDoc(xdoc);
