@@ -162,6 +162,25 @@ int sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kin
   return 0;
 }
 
+void sectag_doc_hide_all(sectag_doc *doc, const sectag_hidden *r, size_t n) {
+  /* one merge of two sorted lists, instead of n insertions */
+  sectag_hidden *m = sectag_xmalloc((doc->nhidden + n + 1) * sizeof *m);
+  size_t i = 0, j = 0, k = 0;
+  while (i < doc->nhidden || j < n) {
+    if (j >= n || (i < doc->nhidden && doc->hidden[i].start <= r[j].start)) {
+      m[k++] = doc->hidden[i++];
+      continue;
+    }
+    const sectag_hidden *h = &r[j++];
+    int clash = h->end <= h->start || h->end > doc->len || (k > 0 && m[k - 1].end > h->start) ||
+                (i < doc->nhidden && doc->hidden[i].start < h->end);
+    if (!clash) m[k++] = *h;
+  }
+  free(doc->hidden);
+  doc->hidden = m;
+  doc->nhidden = k;
+}
+
 int sectag_doc_is_hidden(const sectag_doc *doc, size_t off) {
   size_t lo = 0, hi = doc->nhidden; /* first range whose end is after off */
   while (lo < hi) {

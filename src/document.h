@@ -144,6 +144,9 @@ int sectag_doc_set_text(sectag_doc *doc, const char *bytes, size_t len, sectag_e
  * Returns 0, or -1 (and adds nothing) when the range is empty, out of the
  * text or overlaps a hidden range. */
 int sectag_doc_hide(sectag_doc *doc, size_t start, size_t end, sectag_hidden_kind kind);
+/* Adds n hidden ranges, sorted by start, in one pass; a range that is empty
+ * or overlaps another is left out. */
+void sectag_doc_hide_all(sectag_doc *doc, const sectag_hidden *r, size_t n);
 /* Whether original offset off is inside a hidden range. */
 int sectag_doc_is_hidden(const sectag_doc *doc, size_t off);
 /* Adds a turn of the speaker with this index (see speakers.h for how a label

@@ -136,15 +136,18 @@ void sectag_reader_split_turns(sectag_doc *doc, size_t from, const sectag_read_c
     uint32_t u = sectag_speakers_intern(sp, doc, NULL, 0);
     sectag_doc_add_turn(doc, start0, labels[0].line, u);
   }
+  sectag_hidden *hide = sectag_xmalloc(n * sizeof *hide);
   for (size_t i = 0; i < n; i++) {
     size_t hend = labels[i].end; /* the spaces after the label are not hidden */
     while (hend > labels[i].le && (doc->text[hend - 1] == ' ' || doc->text[hend - 1] == '\t'))
       hend--;
-    sectag_doc_hide(doc, labels[i].line, hend, SECTAG_HIDDEN_LABEL);
+    hide[i] = (sectag_hidden){labels[i].line, hend, SECTAG_HIDDEN_LABEL};
     uint32_t s = sectag_speakers_intern(sp, doc, doc->text + labels[i].ls,
                                         labels[i].le - labels[i].ls);
     size_t stop = i + 1 < n ? labels[i + 1].line : doc->len;
     sectag_doc_add_turn(doc, labels[i].end, stop, s);
   }
+  sectag_doc_hide_all(doc, hide, n);
+  free(hide);
   free(labels);
 }
