@@ -68,6 +68,14 @@ eq "--no-speakers: no speaker column values, no speakers.csv rows" \
   "$(cut -d, -f4 "$TMP/nosp/codes.csv" | sort -u | tr -d '\r' | tr '\n' ' ')|$(wc -l <"$TMP/nosp/speakers.csv")" " speaker |1"
 collect_tei "$TMP/nosp"
 
+for lang in es en; do
+  tab=corpora/speakers/es-conferencias.tsv; [ $lang = en ] && tab=corpora/speakers/en-briefings.tsv
+  run code -q -c codebooks/securitization-$lang.yaml --speakers $tab -o "$TMP/shipped-$lang" corpora/sample/$lang
+  eq "shipped speaker table ($lang) loads, and gives roles to the sample's speakers" "$status:$(cat "$TMP/stderr")" "0:"
+done
+eq "shipped speaker tables: the presidents' and the press's turns" \
+  "$(cut -d, -f1,4,5 "$TMP/shipped-es/speakers.csv" | grep -c ',president,president\|,press,press')" 4
+
 # ------------------------------------------------- other formats
 run code -c $EN -o "$TMP/en" --periods $US $IN/en
 eq "English briefing (txt): exit 0" "$status" 0
