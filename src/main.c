@@ -304,16 +304,18 @@ static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip) {
     break;
   }
   if (!ui.quiet) {
-    char a[32], b[32], m1[32], m2[32], m3[32];
+    char a[32], b[32], m1[32], m2[32], m3[32], turns[64] = "";
+    if (sum.speakers_docs)
+      snprintf(turns, sizeof turns, "; %zu with speaker turns", sum.speakers_docs);
     double mb = (double)sum.bytes / 1e6;
     if (sum.skipped)
       fprintf(stderr, "sectag: %zu binary file%s skipped\n", sum.skipped,
               sum.skipped == 1 ? "" : "s");
     fprintf(stderr,
-            "sectag: coded %zu document%s (%zu failed): %s words in %s sentences; "
+            "sectag: coded %zu document%s (%zu failed%s): %s words in %s sentences; "
             "%s securitizing, %s desecuritizing and %s neutral matches; "
             "%.2f s (%.1f MB/s). Outputs are in %s/.\n",
-            sum.documents, sum.documents == 1 ? "" : "s", sum.failed,
+            sum.documents, sum.documents == 1 ? "" : "s", sum.failed, turns,
             S_thousands(sum.words, a, sizeof a), S_thousands(sum.sentences, b, sizeof b),
             S_thousands(sum.matches[SECTAG_SECURITIZING], m1, sizeof m1),
             S_thousands(sum.matches[SECTAG_DESECURITIZING], m2, sizeof m2),

@@ -34,7 +34,7 @@ collect_body() { while IFS= read -r -d '' f; do BODY_FILES+=("$f"); done < <(fin
 # ------------------------------------------------- a Markdown transcript
 run code -c $ES -o "$TMP/md" --speakers $IN/speakers.tsv --periods $MX $IN/md
 eq "md transcript: exit 0 and summary" "$status:$(summary)" \
-  "0:sectag: coded 1 document (0 failed): 132 words in 16 sentences; 7 securitizing, 5 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/md/."
+  "0:sectag: coded 1 document (0 failed; 1 with speaker turns): 132 words in 16 sentences; 7 securitizing, 5 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/md/."
 compare_dir "md transcript" "$TMP/md" "$EXP/intake-md"
 collect_tei "$TMP/md"
 collect_body "$TMP/md"
@@ -161,7 +161,7 @@ tests/e2e/intake/hostile/logo.txt: warning: this looks like a binary file (not t
 tests/e2e/intake/hostile/nul.txt:1:10: NUL byte at byte offset 9: this is not a UTF-8 text file; if it is UTF-16, run again with --encoding utf-16
 tests/e2e/intake/hostile/xxe.xml:2:17: the XML declares entities in a DTD (<!ENTITY secret ...>); sectag never expands or fetches entities: remove the DOCTYPE and write the characters themselves
 sectag: 1 binary file skipped
-sectag: coded 3 documents (5 failed): 50 words in 10 sentences; 5 securitizing, 5 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/hostile/."
+sectag: coded 3 documents (5 failed; 1 with speaker turns): 50 words in 10 sentences; 5 securitizing, 5 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/hostile/."
 check "hostile inputs: the billion laughs fail fast (whole run under 5 s)" test $(((t1 - t0) / 1000000)) -lt 5000
 eq "hostile inputs: the good documents are coded" \
   "$(cut -d, -f1 "$TMP/hostile/documents.csv" | tr -d '\r' | tr '\n' ' ')" "doc_id good ok-1 ok-4 "

@@ -32,7 +32,7 @@ eq "--version" "$(cat "$TMP/stdout")" "sectag 0.1.0"
 run code -c tests/e2e/codebook.yaml -o "$TMP/longest" tests/e2e/corpus
 eq "fixture corpus: exit 0" "$status" 0
 eq "fixture corpus: summary on stderr" "$(sed -E 's/[0-9.]+ s \([0-9.]+ MB\/s\)/T s (R MB\/s)/; s|Outputs are in .*|Outputs are in OUT.|' "$TMP/stderr")" \
-  "sectag: coded 3 documents (0 failed): 103 words in 17 sentences; 10 securitizing, 6 desecuritizing and 2 neutral matches; T s (R MB/s). Outputs are in OUT."
+  "sectag: coded 3 documents (0 failed; 2 with speaker turns): 103 words in 17 sentences; 10 securitizing, 6 desecuritizing and 2 neutral matches; T s (R MB/s). Outputs are in OUT."
 compare_dir "overlap longest" "$TMP/longest" "$HERE/expected/longest"
 collect_tei "$TMP/longest"
 
@@ -89,7 +89,7 @@ eq "invalid UTF-8 and NUL: exit 1" "$status" 1
 eq "invalid UTF-8 and NUL: messages" "$(sed -E "s|$TMP|TMP|g; s/[0-9.]+ s \([0-9.]+ MB\/s\)/T s (R MB\/s)/" "$TMP/stderr")" \
 "TMP/mixed/latin1.txt:2:15: invalid UTF-8 at byte offset 30 (byte 0xE9: a truncated multi-byte sequence); if the text is in another encoding, name it with --encoding (e.g. --encoding cp1252)
 TMP/mixed/nul.txt:1:5: NUL byte at byte offset 4: this is not a UTF-8 text file; if it is UTF-16, run again with --encoding utf-16
-sectag: coded 1 document (2 failed): 44 words in 8 sentences; 4 securitizing, 4 desecuritizing and 1 neutral matches; T s (R MB/s). Outputs are in TMP/mixed-out/."
+sectag: coded 1 document (2 failed; 1 with speaker turns): 44 words in 8 sentences; 4 securitizing, 4 desecuritizing and 1 neutral matches; T s (R MB/s). Outputs are in TMP/mixed-out/."
 check "failed documents: no TEI written for them" test ! -e "$TMP/mixed-out/tei/latin1.xml" -a ! -e "$TMP/mixed-out/tei/nul.xml"
 check "failed documents: the good one is coded as usual" cmp "$TMP/mixed-out/tei/good.xml" <(sed 's|<title>es/mañanera</title>|<title>good</title>|g; s|tests/e2e/corpus/es/mañanera.txt|'"$TMP"'/mixed/good.txt|' "$TMP/longest/tei/es/mañanera.xml")
 eq "failed documents: not in documents.csv" "$(cut -d, -f1 "$TMP/mixed-out/documents.csv" | tr -d '\r' | tr '\n' ' ')" "doc_id good "
@@ -120,7 +120,7 @@ TMP/hostile/sub/loop: warning: directory loop (a symbolic link back to a parent)
 TMP/hostile/control.txt:1:10: warning: 1 character that XML 1.0 forbids (the first is U+0001) replaced by U+FFFD in the TEI output
 TMP/hostile/empty.txt: warning: no words in this document (it is empty or holds only punctuation); it is kept in the outputs with 0 tokens
 TMP/hostile/huge.txt: file is 2147483648 bytes, over the limit of 1073741824 bytes for one document; split it into smaller files (for example with `split -C 100M`)
-sectag: coded 3 documents (1 failed): 47 words in 9 sentences; 5 securitizing, 4 desecuritizing and 1 neutral matches; T s (R MB/s). Outputs are in TMP/hostile-out/.
+sectag: coded 3 documents (1 failed; 1 with speaker turns): 47 words in 9 sentences; 5 securitizing, 4 desecuritizing and 1 neutral matches; T s (R MB/s). Outputs are in TMP/hostile-out/.
 EXPECTED
 )"
 check "hostile inputs: the control character became U+FFFD in the TEI" grep -qF "La <seg xml:id=\"m1\" type=\"securitizing\" ana=\"#sec.war\">guerra</seg>$(printf '\357\277\275') terminó" "$TMP/hostile-out/tei/control.xml"
