@@ -31,6 +31,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "date.h"
@@ -327,7 +328,18 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
   }
   const char *encoding = NULL;
   int declared = S_declares_charset(src, len);
-  if (!declared) encoding = ctx && ctx->encoding ? ctx->encoding : "UTF-8";
+  char *converted = NULL; /* a page that declares no charset, in --encoding */
+  if (!declared) {
+    encoding = "UTF-8";
+    const char *enc = ctx ? ctx->encoding : NULL;
+    if (enc && strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0) {
+      size_t n;
+      converted = sectag_to_utf8(enc, src, len, &n, where, err);
+      if (!converted) return -1;
+      src = converted;
+      len = n;
+    }
+  }
 
   S_state st = {0, NULL};
   xmlStructuredErrorFunc old_handler = xmlStructuredError;
@@ -349,10 +361,11 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
     sectag_line_col(src, bad, &line, &col);
     sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
                      "the page is not valid UTF-8 (byte 0x%02X) and declares no other charset "
-                     "that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
-                     "windows-1252), or convert it to UTF-8",
+                     "that sectag knows; run again with --encoding (e.g. --encoding cp1252), "
+                     "or name its encoding with <meta charset=\"...\">",
                      (unsigned)(unsigned char)src[bad]);
     free(st.unknown_enc);
+    free(converted);
     if (hdoc) xmlFreeDoc(hdoc);
     return -1;
   }
@@ -382,6 +395,7 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
     if (S_date(root, iso) == 0) sectag_doc_set_str(&doc->date, iso);
   }
   if (hdoc) xmlFreeDoc(hdoc);
+  free(converted);
 
   int rc = sectag_doc_set_text(doc, t.out.ptr ? t.out.ptr : "", t.out.len, err);
   sectag_buf_free(&t.out);

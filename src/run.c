@@ -68,14 +68,16 @@ static int S_write_tei(const char *teidir, const sectag_doc *doc, const sectag_b
 /* Whether a metadata key is taken as the date or the group, not as a column
  * of its own. */
 static int S_special_key(const sectag_code_options *opt, const char *key) {
-  return strcmp(key, "date") == 0 || strcmp(key, "group") == 0 ||
-         strcmp(key, "speaker") == 0 || (opt->group_field && strcmp(key, opt->group_field) == 0);
+  if (opt->group_field) /* then a `group` column is an ordinary column */
+    return strcmp(key, "date") == 0 || strcmp(key, "speaker") == 0 ||
+           strcmp(key, opt->group_field) == 0;
+  return strcmp(key, "date") == 0 || strcmp(key, "group") == 0 || strcmp(key, "speaker") == 0;
 }
 
 /* Column names the tables use themselves: a metadata column of the same
  * name is written as meta_NAME, so every header stays unique. */
 static const char *const S_builtin_columns[] = {
-    "doc_id", "code",  "polarity", "matches",   "tokens",   "per_10k",        "term",
+    "doc_id", "group", "code",  "polarity", "matches",   "tokens",   "per_10k",        "term",
     "frequency", "rule", "start",  "end",       "line",     "text",           "left",
     "right",  "path",  "format",   "title",     "tokens_all", "sentences",    "speakers",
     "turns",  "securitizing", "desecuritizing", "role",     "label",          "coded",
@@ -114,8 +116,8 @@ static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corp
       sectag_doc_set_str(&doc->date, iso);
     else
       sectag_doc_warn(doc, (size_t)-1,
-                      "date '%s' does not parse; the document has no date (write dates as "
-                      "YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')",
+                      "date '%s' does not parse, so it is ignored (write dates as YYYY-MM-DD, "
+                      "or as '15 de junio de 2020' / 'June 15, 2020')",
                       date);
   }
   if (!doc->date && !bad_date) { /* last, a date in the file name: mananera-2019-03-12 */
@@ -260,6 +262,16 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     sectag_doc *doc = sectag_doc_load(in->path, in->doc_id, in->format, in->text, in->text_len,
                                       opt->encoding, &ctx, &derr);
     if (doc) S_metadata(opt, &corpus, in, periods, doc);
+    if (doc && speakers) {
+      /* a text without turns whose metadata names its speaker is one turn
+       * of that speaker (mapped through the speaker table, filtered) */
+      if (doc->nturns == 0 && doc->speaker && *doc->speaker) {
+        uint32_t sp = sectag_speakers_intern(speakers, doc, doc->speaker, strlen(doc->speaker));
+        sectag_doc_add_turn(doc, doc->body, doc->len, sp);
+        sectag_doc_set_str(&doc->speaker, doc->speakers[sp].id); /* one name in every table */
+      }
+      doc->filtered = sectag_speakers_filtered(speakers);
+    }
     for (size_t k = 0; doc && k < doc->nspeakers; k++) {
       for (size_t j = 0; j < opt->nspeaker_ids; j++)
         seen_id[j] |= strcmp(doc->speakers[k].id, opt->speaker_ids[j]) == 0;
@@ -304,7 +316,18 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
       status = SECTAG_ERR_OUTPUT;
       goto done;
     }
-    for (size_t w = 0; w < doc->nwarnings; w++) S_report(opt, &doc->warnings[w]);
+    for (size_t w = 0; w < doc->nwarnings; w++) {
+      sectag_error *e = &doc->warnings[w];
+      if (in->text && in->line) { /* a record: its line in the corpus file, its id */
+        sectag_buf b = SECTAG_BUF_INIT;
+        sectag_buf_printf(&b, "record %s: %s", in->doc_id, e->message);
+        free(e->message);
+        e->message = sectag_buf_detach(&b);
+        e->line = in->line;
+        e->col = 0;
+      }
+      S_report(opt, e);
+    }
 
     sectag_buf_clear(&rows);
     sectag_csv_codes(doc, cb, &rows);

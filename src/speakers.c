@@ -169,10 +169,19 @@ static int S_load_table(sectag_speakers *sp, const char *path, sectag_error *err
       break;
     }
     char *id = sectag_xstrndup(f2, (size_t)(e2 - f2));
+    if (S_valid_id(id) && strcmp(id, "unknown") == 0) {
+      sectag_error_set(err, SECTAG_ERR_USAGE, path, lineno, (unsigned long)(f2 - line) + 1,
+                       "speaker id 'unknown' is reserved for the text before the first label; "
+                       "choose another id");
+      free(id);
+      rc = -1;
+      break;
+    }
     if (!S_valid_id(id)) {
       sectag_error_set(err, SECTAG_ERR_USAGE, path, lineno, (unsigned long)(f2 - line) + 1,
                        "speaker id '%s' cannot be used as a TEI identifier; use ASCII letters, "
-                       "digits, '-', '_' and '.', starting with a letter (e.g. lopez-obrador)",
+                       "digits, '-', '_' and '.', starting with a letter or '_' (e.g. "
+                       "lopez-obrador)",
                        id);
       free(id);
       rc = -1;
@@ -332,6 +341,9 @@ uint32_t sectag_speakers_intern(const sectag_speakers *sp, sectag_doc *doc, cons
         id = sectag_xstrdup("speaker-");
         id = sectag_xrealloc(id, strlen(key) + 9);
         strcat(id, key);
+        free(key);
+      } else if (strcmp(key, "unknown") == 0) {
+        id = sectag_xstrdup("speaker-unknown"); /* "unknown" is the text before any label */
         free(key);
       } else {
         id = key;

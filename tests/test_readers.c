@@ -321,16 +321,27 @@ static void test_html_inline(void) {
 
   expect_fail(h, "<p>Hola</p>\n<p>Le\xE9n</p>",
               "x.html:2:6: the page is not valid UTF-8 (byte 0xE9) and declares no other "
-              "charset that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
-              "windows-1252), or convert it to UTF-8",
+              "charset that sectag knows; run again with --encoding (e.g. --encoding cp1252), "
+              "or name its encoding with <meta charset=\"...\">",
               "html: no charset and invalid UTF-8 is an error with line and column");
   expect_fail(h, "<meta charset=\"utf-8\">\n<p>M\xC3\xA9xico\n<p>Le\xF3n y despu\xC3\xA9s</p>",
               "x.html:3:6: the page is not valid UTF-8 (byte 0xF3) and declares no other "
-              "charset that sectag knows; name its encoding with <meta charset=\"...\"> (e.g. "
-              "windows-1252), or convert it to UTF-8",
+              "charset that sectag knows; run again with --encoding (e.g. --encoding cp1252), "
+              "or name its encoding with <meta charset=\"...\">",
               "html: declared UTF-8 but not UTF-8 is an error (libxml2 would go on in Latin-1)");
   expect_text(h, "<meta charset=\"windows-1252\"><p>M\xE9xico: \x93" "abrazos\x94</p>",
               "México: “abrazos”", "html: windows-1252 as declared");
+  {
+    sectag_read_ctx cp = {NULL, "cp1252"};
+    sectag_doc *d = sectag_doc_new("id", "x.html");
+    sectag_error e = SECTAG_ERROR_INIT;
+    const char *src = "<p>Le\xF3n, M\xE9xico</p>";
+    int rc = sectag_reader_html.parse(d, src, strlen(src), &cp, &e);
+    TEST_EQ_STR(rc == 0 ? d->text : e.message, "León, México",
+                "html: no charset declared: --encoding cp1252 is used");
+    sectag_error_clear(&e);
+    sectag_doc_free(d);
+  }
   const char *unknown = "<meta charset=\"x-desconocido\"><p>Le\xC3\xB3n</p>";
   doc = parse_mem(h, "x.html", unknown, strlen(unknown), NULL, &error);
   TEST_EQ_STR(doc ? doc->text : error, "León", "html: an unknown charset: read as UTF-8");

@@ -119,7 +119,7 @@ eq "manifest: exit 1 (a row names a missing file)" "$status" 1
 eq "manifest: messages" "$(summary)" \
 "tests/e2e/intake/manifest/manifest.csv:4:1: 'speeches/missing.txt' does not exist; fix the path (relative to the manifest's folder)
 tests/e2e/intake/manifest/manifest.csv:5:1: 'speeches/2009-02-19.txt' is listed twice (lines 2 and 5); line 5 was ignored
-tests/e2e/intake/manifest/speeches/sin-fecha.txt: warning: date 'el año pasado' does not parse; the document has no date (write dates as YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')
+tests/e2e/intake/manifest/speeches/sin-fecha.txt: warning: date 'el año pasado' does not parse, so it is ignored (write dates as YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')
 sectag: coded 3 documents (2 failed): 51 words in 5 sentences; 4 securitizing, 1 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/manifest/."
 compare_dir "manifest" "$TMP/manifest" "$EXP/intake-manifest"
 collect_tei "$TMP/manifest"
@@ -130,7 +130,7 @@ eq "--meta-from-name: dates and groups from file names" \
   "$(cut -d, -f1-3 "$TMP/names/documents.csv" | tr -d '\r' | tr '\n' ' ')" \
   "doc_id,date,group 2009-02-19,2009-02-19,Calderón 2015-03-01,2015-03-01,Peña Nieto sin-fecha,, "
 eq "--meta-from-name: a name that is not a date is a warning" "$status:$(summary)" \
-  "0:tests/e2e/intake/manifest/speeches/sin-fecha.txt: warning: date 'sin-fecha' does not parse; the document has no date (write dates as YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')"
+  "0:tests/e2e/intake/manifest/speeches/sin-fecha.txt: warning: date 'sin-fecha' does not parse, so it is ignored (write dates as YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020')"
 
 mkdir -p "$TMP/sotu"
 printf 'We are at war with drugs.\n' >"$TMP/sotu/1990_george_h_w_bush_r.txt"
@@ -147,6 +147,30 @@ run code -q -c $ES -o "$TMP/dates-out" "$TMP/dates"
 eq "dates: a date line beats the file name, which dates a document with no other date" \
   "$status:$(cut -d, -f1,2 "$TMP/dates-out/documents.csv" | tr -d '\r' | tr '\n' ' ')" \
   "0:doc_id,date descarga-2020-01-01,2019-03-12 mensaje-2014-09-02,2014-09-02 "
+
+mkdir -p "$TMP/unk"
+printf 'Intro.\n\nUNKNOWN: hola.\nPRESIDENTE: la guerra.\n' >"$TMP/unk/a.txt"
+run code -q -c $ES -o "$TMP/unk-out" "$TMP/unk"
+eq "a label UNKNOWN: is not the text before the first label" \
+  "$status:$(cut -d, -f4 "$TMP/unk-out/speakers.csv" | tr -d '\r' | tr '\n' ' ')" "0:speaker unknown speaker-unknown presidente "
+collect_tei "$TMP/unk-out"
+
+run code -q -c $ES -o "$TMP/filter-all" --speakers corpora/speakers/es-conferencias.tsv --role president corpora/sample/es
+eq "--role: a document without turns is not coded either" \
+  "$(grep mensaje "$TMP/filter-all/documents.csv" | cut -d, -f8,9,13,14 | tr -d '\r')" "0,203,0,0"
+
+printf 'id,grupo,group,text\nr1,A,B,La guerra.\n' >"$TMP/groups.csv"
+run code -q -c $ES -o "$TMP/groups-out" --group-field grupo "$TMP/groups.csv"
+eq "--group-field: a column named group is kept, as meta_group" \
+  "$(head -2 "$TMP/groups-out/documents.csv" | cut -d, -f1-5 | tr -d '\r' | tr '\n' ' ')" "doc_id,date,group,speaker,meta_group r1,,A,,B "
+
+mkdir -p "$TMP/mdate"
+printf 'Palacio Nacional, 12 de marzo de 2019\n\nLa paz.\n' >"$TMP/mdate/m.txt"
+printf 'path,date\nm.txt,ayer\n' >"$TMP/mdate/manifest.csv"
+run code -q -c $ES -o "$TMP/mdate-out" --periods $MX --manifest "$TMP/mdate/manifest.csv"
+eq "a manifest date that does not parse is ignored; the text's date stays" \
+  "$status:$(summary):$(cut -d, -f2,3 "$TMP/mdate-out/documents.csv" | tail -1 | tr -d '\r')" \
+  "0:TMP/mdate/m.txt: warning: date 'ayer' does not parse, so it is ignored (write dates as YYYY-MM-DD, or as '15 de junio de 2020' / 'June 15, 2020'):2019-03-12,López Obrador"
 
 # ------------------------------------------------- hostile input
 t0=$(date +%s%N)
@@ -198,7 +222,7 @@ eq "overlapping periods: exit 2, both lines named, nothing written" "$status:$(s
 printf 'PRESIDENTE\tlópez obrador\tpresident\n' >"$TMP/speakers.tsv"
 run code -c $ES -o "$TMP/bad" --speakers "$TMP/speakers.tsv" $IN/md
 eq "a speaker id that is no XML name: exit 2" "$status:$(summary)" \
-  "2:TMP/speakers.tsv:1:12: speaker id 'lópez obrador' cannot be used as a TEI identifier; use ASCII letters, digits, '-', '_' and '.', starting with a letter (e.g. lopez-obrador)"
+  "2:TMP/speakers.tsv:1:12: speaker id 'lópez obrador' cannot be used as a TEI identifier; use ASCII letters, digits, '-', '_' and '.', starting with a letter or '_' (e.g. lopez-obrador)"
 run code -c $ES -o "$TMP/bad" --speaker-pattern '(' $IN/md
 eq "an invalid --speaker-pattern: exit 2" "$status:$(summary)" \
   "2:sectag: --speaker-pattern: invalid regex: missing closing parenthesis at offset 1"
