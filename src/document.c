@@ -397,3 +397,26 @@ size_t sectag_doc_paragraph_count(const sectag_doc *doc) { return doc->nparagrap
 const sectag_span *sectag_doc_paragraphs(const sectag_doc *doc) { return doc->paragraphs; }
 size_t sectag_doc_match_count(const sectag_doc *doc) { return doc->nmatches; }
 const sectag_match *sectag_doc_matches(const sectag_doc *doc) { return doc->matches; }
+
+const char *sectag_doc_title(const sectag_doc *doc) { return doc->title; }
+const char *sectag_doc_date(const sectag_doc *doc) { return doc->date; }
+const char *sectag_doc_group(const sectag_doc *doc) { return doc->group; }
+const char *sectag_doc_format(const sectag_doc *doc) { return doc->format; }
+size_t sectag_doc_speaker_count(const sectag_doc *doc) { return doc->nspeakers; }
+const char *sectag_doc_speaker_id(const sectag_doc *doc, size_t i) {
+  return i < doc->nspeakers ? doc->speakers[i].id : NULL;
+}
+const char *sectag_doc_speaker_role(const sectag_doc *doc, size_t i) {
+  return i < doc->nspeakers ? doc->speakers[i].role : NULL;
+}
+const char *sectag_doc_speaker_label(const sectag_doc *doc, size_t i) {
+  return i < doc->nspeakers ? doc->speakers[i].label : NULL;
+}
+size_t sectag_doc_turn_count(const sectag_doc *doc) { return doc->nturns; }
+void sectag_doc_turn(const sectag_doc *doc, size_t i, size_t *start, size_t *end,
+                     size_t *speaker) {
+  if (i >= doc->nturns) return;
+  if (start) *start = doc->turns[i].start;
+  if (end) *end = doc->turns[i].end;
+  if (speaker) *speaker = doc->turns[i].speaker;
+}

@@ -157,9 +157,6 @@ void sectag_doc_add_turn(sectag_doc *doc, size_t start, size_t end, uint32_t spe
 void sectag_doc_set_str(char **field, const char *s);
 /* The turn holding original offset off, or -1. */
 long sectag_doc_turn_at(const sectag_doc *doc, size_t off);
-/* The speaker of token i, or -1 when the document has no turns or the token
- * is outside every turn. */
-long sectag_doc_token_speaker(const sectag_doc *doc, size_t i);
 /* Whether token i is counted (its speaker is selected, or there is no
  * filter). */
 int sectag_doc_token_counted(const sectag_doc *doc, size_t i);

@@ -182,6 +182,22 @@ size_t sectag_doc_paragraph_count(const sectag_doc *doc);
 const sectag_span *sectag_doc_paragraphs(const sectag_doc *doc);
 size_t sectag_doc_match_count(const sectag_doc *doc);
 const sectag_match *sectag_doc_matches(const sectag_doc *doc);
+/* Structure found by the reader (see docs/corpora.md). Strings may be NULL
+ * (title, date, group, role); they belong to the document. */
+const char *sectag_doc_title(const sectag_doc *doc);
+const char *sectag_doc_date(const sectag_doc *doc);   /* ISO 8601 */
+const char *sectag_doc_group(const sectag_doc *doc);
+const char *sectag_doc_format(const sectag_doc *doc); /* "txt", "md", "html"... */
+size_t sectag_doc_speaker_count(const sectag_doc *doc);
+const char *sectag_doc_speaker_id(const sectag_doc *doc, size_t i);
+const char *sectag_doc_speaker_role(const sectag_doc *doc, size_t i);
+const char *sectag_doc_speaker_label(const sectag_doc *doc, size_t i);
+size_t sectag_doc_turn_count(const sectag_doc *doc);
+/* Turn i: its text [*start, *end) in original bytes and its speaker index. */
+void sectag_doc_turn(const sectag_doc *doc, size_t i, size_t *start, size_t *end,
+                     size_t *speaker);
+/* The speaker index of token i, or -1 outside every turn. */
+long sectag_doc_token_speaker(const sectag_doc *doc, size_t i);
 /* Original byte offset of a shadow offset (rounding a shadow offset inside
  * one original character to that character's start). */
 size_t sectag_doc_orig_offset(const sectag_doc *doc, size_t shadow_off);

@@ -162,10 +162,11 @@ static void S_dump_turns(const sectag_doc *d, sectag_buf *out) {
     S_show(out, d->text + h->start, h->end - h->start);
     sectag_buf_puts(out, "»\n");
   }
-  for (size_t i = 0; i < d->nturns; i++) {
-    const sectag_turn *t = &d->turns[i];
-    sectag_buf_printf(out, "turn %s %zu-%zu «", d->speakers[t->speaker].id, t->start, t->end);
-    S_show(out, d->text + t->start, t->end - t->start);
+  for (size_t i = 0; i < sectag_doc_turn_count(d); i++) { /* the public accessors */
+    size_t a, b, sp;
+    sectag_doc_turn(d, i, &a, &b, &sp);
+    sectag_buf_printf(out, "turn %s %zu-%zu «", sectag_doc_speaker_id(d, sp), a, b);
+    S_show(out, d->text + a, b - a);
     sectag_buf_puts(out, "»\n");
   }
 }
