@@ -1,5 +1,6 @@
 /* reader.c: the reader table (which reader takes which file) and what the
  * text-like readers share: splitting a text into speaker turns. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +84,15 @@ sectag_doc *sectag_doc_load(const char *path, const char *doc_id, const char *fo
   }
   if (text && format) doc->format = strcmp(format, "csv") == 0 ? "csv" : "jsonl";
   return doc;
+}
+
+int sectag_reader_check_size(const char *where, size_t len, sectag_error *err) {
+  if (len <= SECTAG_MAX_DOC_BYTES && len <= INT_MAX) return 0;
+  sectag_error_set(err, SECTAG_ERR_INPUT, where, 0, 0,
+                   "document is %zu bytes, over the limit of %zu bytes for one document; "
+                   "split it into smaller files",
+                   len, SECTAG_MAX_DOC_BYTES);
+  return -1;
 }
 
 /* Whether [a, b) holds anything but white space and hidden ranges. */

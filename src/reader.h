@@ -69,6 +69,10 @@ sectag_doc *sectag_doc_load(const char *path, const char *doc_id, const char *fo
                             const char *text, size_t text_len, const char *encoding,
                             const sectag_read_ctx *ctx, sectag_error *err);
 
+/* For readers that hand the bytes to libxml2 (an int length): 0 when len
+ * is within SECTAG_MAX_DOC_BYTES and INT_MAX, else -1 with err. */
+int sectag_reader_check_size(const char *where, size_t len, sectag_error *err);
+
 /* Shared by the text-like readers (txt, md, html and records): splits
  * doc->text into speaker turns at labels found at line starts, from byte
  * `from` on, skipping hidden ranges (labels become hidden ranges). Does

@@ -319,13 +319,7 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
                    sectag_error *err) {
   const char *where = doc->path ? doc->path : doc->doc_id;
   doc->format = "html";
-  if (len > SECTAG_MAX_DOC_BYTES || len > INT_MAX) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, where, 0, 0,
-                     "document is %zu bytes, over the limit of %zu bytes for one document; "
-                     "split it into smaller files",
-                     len, SECTAG_MAX_DOC_BYTES);
-    return -1;
-  }
+  if (sectag_reader_check_size(where, len, err) != 0) return -1;
   const char *encoding = NULL;
   int declared = S_declares_charset(src, len);
   char *converted = NULL; /* a page that declares no charset, in --encoding */
