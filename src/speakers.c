@@ -26,7 +26,9 @@
  * optional closing bold. The colon must be followed by white space or the
  * end of the line, so "HTTPS://" is not a label. "Q:", "P:" and "R:"
  * (question, pregunta, respuesta) are labels too, and so is a lone "Q"
- * followed by a tab or two spaces, as in White House transcripts. */
+ * followed by a tab, two spaces, or a space and a capital, as in White
+ * House transcripts ("Q    Mr. President", or "Q Mr. President" once a
+ * web page's spaces are collapsed). */
 const char sectag_default_speaker_pattern[] =
     "(?:[-\\x{2013}\\x{2014}>*]\\h*)?(?:\\*\\*|__)?\\h*"
     "(?|(?<label>"
@@ -36,7 +38,7 @@ const char sectag_default_speaker_pattern[] =
     "{0,15}"
     ")"
     "\\h*(?:\\*\\*|__)?\\h*:(?:\\*\\*|__)?(?=\\s|$)"
-    "|(?<label>Q)(?:\\*\\*|__)?(?=\\t|\\h\\h))\\h*";
+    "|(?<label>Q)(?:\\*\\*|__)?(?=\\t|\\h\\h|\\h\\p{Lu}))\\h*";
 
 typedef struct {
   char *key;  /* slug of the label */
