@@ -122,7 +122,16 @@ void sectag_reader_split_turns(sectag_doc *doc, size_t from, const sectag_read_c
     if (pos < from || pos < doc->body || pos >= doc->len) continue;
     if (sectag_doc_is_hidden(doc, pos)) continue;
     size_t ls, le, end;
-    if (!sectag_speakers_match_label(sp, doc->text, doc->len, pos, &ls, &le, &end)) continue;
+    int rc = sectag_speakers_match_label(sp, doc->text, doc->len, pos, &ls, &le, &end);
+    if (rc < 0) {
+      sectag_doc_warn(doc, pos,
+                      "the speaker label pattern gave up on this line (it backtracks too "
+                      "much; simplify --speaker-pattern); this document is not split into "
+                      "speaker turns");
+      free(labels);
+      return;
+    }
+    if (rc == 0) continue;
     /* a label must not swallow a hidden range (e.g. an image on its line) */
     int clash = 0;
     for (size_t i = pos; i < end && !clash; i++) clash = sectag_doc_is_hidden(doc, i);

@@ -48,7 +48,8 @@ typedef struct {
 
 struct sectag_speakers {
   pcre2_code *re;
-  pcre2_match_data *md;
+  pcre2_match_data *md;   /* scratch, so one object serves one thread */
+  pcre2_match_context *mc; /* limits: a label pattern must not hang a run */
   uint32_t label_group;
   S_alias *aliases;
   size_t naliases;
@@ -253,6 +254,10 @@ sectag_speakers *sectag_speakers_new(const char *pattern, const char *table_path
   const char *nojit = getenv("SECTAG_NO_JIT"); /* as in match.c: for valgrind */
   if (!(nojit && *nojit && strcmp(nojit, "0") != 0)) pcre2_jit_compile(sp->re, PCRE2_JIT_COMPLETE);
   sp->md = pcre2_match_data_create_from_pattern(sp->re, NULL);
+  sp->mc = pcre2_match_context_create(NULL);
+  pcre2_set_match_limit(sp->mc, 1000000u);
+  pcre2_set_depth_limit(sp->mc, 100000u);
+  pcre2_set_heap_limit(sp->mc, 65536u); /* KiB */
   if (table_path && S_load_table(sp, table_path, err) != 0) {
     sectag_speakers_free(sp);
     return NULL;
@@ -268,6 +273,7 @@ void sectag_speakers_free(sectag_speakers *sp) {
   if (!sp) return;
   pcre2_code_free(sp->re);
   pcre2_match_data_free(sp->md);
+  pcre2_match_context_free(sp->mc);
   for (size_t i = 0; i < sp->naliases; i++) {
     free(sp->aliases[i].key);
     free(sp->aliases[i].id);
@@ -291,8 +297,9 @@ int sectag_speakers_match_label(const sectag_speakers *sp, const char *text, siz
   size_t eol = pos;
   while (eol < len && text[eol] != '\n' && text[eol] != '\r') eol++;
   if (eol == pos) return 0;
-  int rc = pcre2_match(sp->re, (PCRE2_SPTR)text, eol, pos, PCRE2_NO_UTF_CHECK, sp->md, NULL);
-  if (rc <= 0) return 0;
+  int rc = pcre2_match(sp->re, (PCRE2_SPTR)text, eol, pos, PCRE2_NO_UTF_CHECK, sp->md, sp->mc);
+  if (rc == PCRE2_ERROR_NOMATCH || rc == 0) return 0;
+  if (rc < 0) return -1; /* a limit: the pattern backtracks too much */
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sp->md);
   if (ov[1] <= ov[0]) return 0;
   size_t ls = ov[2 * sp->label_group], le = ov[2 * sp->label_group + 1];

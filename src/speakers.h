@@ -39,7 +39,9 @@ int sectag_speakers_filtered(const sectag_speakers *sp);
 /* If a label starts at text[pos] (pos is a line start), returns 1 and sets
  * [*lstart, *lend) to the label's own text (e.g. the name without ** and
  * colon) and *end to where the turn's text starts (after the colon, the
- * closing ** and spaces). */
+ * closing ** and spaces). Returns 0 when there is no label, and -1 when the
+ * pattern hit its match limit (it backtracks too much). Not thread-safe: the
+ * object keeps its match data. */
 int sectag_speakers_match_label(const sectag_speakers *sp, const char *text, size_t len,
                                 size_t pos, size_t *lstart, size_t *lend, size_t *end);
 

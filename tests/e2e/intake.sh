@@ -241,6 +241,15 @@ eq "--speaker-pattern: labels of another shape" \
   "$(cut -d, -f4,5,10 "$TMP/dash/matches.csv" | tr -d '\r' | tr '\n' ' ')" "speaker,code,text presidente,sec.war,guerra "
 collect_tei "$TMP/dash"
 
+{ head -c 100000 /dev/zero | tr '\0' a; echo '!'; } >"$TMP/aaa.txt"
+t0=$(date +%s%N)
+run code -q -c $ES -o "$TMP/aaa-out" --speaker-pattern '(?<label>(a+)+$)' "$TMP/aaa.txt"
+t1=$(date +%s%N)
+eq "a --speaker-pattern that backtracks forever: a warning, the document coded without turns" \
+  "$status:$(summary)" \
+  "0:TMP/aaa.txt:1:1: warning: the speaker label pattern gave up on this line (it backtracks too much; simplify --speaker-pattern); this document is not split into speaker turns"
+check "a --speaker-pattern that backtracks forever: gives up fast (under 5 s)" test $(((t1 - t0) / 1000000)) -lt 5000
+
 validate_tei
 tap_py "$HERE/body_text.py" "${BODY_FILES[@]}"
 tap_py "$HERE/match_text.py" "$TMP/md" "$TMP/en" "$TMP/manifest"
