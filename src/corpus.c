@@ -20,7 +20,6 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 
-#include <csv.h>
 #include <errno.h>
 #include <fts.h>
 #include <jansson.h>
@@ -35,6 +34,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "csvread.h"
 #include "encoding.h"
 #include "error.h"
 
@@ -267,150 +267,10 @@ static size_t S_skip_bom(const char *s, size_t len) {
 
 /* ------------------------------------------------------------------ CSV */
 
-/* RFC 4180 through libcsv in strict mode: a quote may only open a field,
- * and inside a quoted field a quote is doubled; a quoted field may hold
- * commas and line breaks; an unclosed quote at the end of the file is an
- * error. libcsv trims spaces around unquoted fields and skips blank lines.
- * libcsv gives no positions, so the data is fed one line at a time: a row
- * starts at the first line that begins outside a quoted field (quote
- * parity), which is exact for data strict mode accepts. */
-
-typedef struct S_row {
-  char **f;
-  size_t *len;
-  size_t n;
-  unsigned long line; /* where the row starts */
-  size_t off;         /* byte offset of that line in the data */
-} S_row;
-
-typedef int (*S_row_fn)(void *ud, const S_row *row); /* nonzero stops */
-
-typedef struct S_csv {
-  S_row row;
-  size_t fcap;
-  S_row_fn fn;
-  void *ud;
-  int stop;
-  unsigned long cand_line;
-  size_t cand_off;
-} S_csv;
-
-static void S_csv_field(void *f, size_t len, void *ud) {
-  S_csv *st = ud;
-  if (st->stop) return;
-  if (st->row.n == st->fcap) {
-    st->fcap = st->fcap ? st->fcap * 2 : 16;
-    st->row.f = sectag_xrealloc(st->row.f, st->fcap * sizeof *st->row.f);
-    st->row.len = sectag_xrealloc(st->row.len, st->fcap * sizeof *st->row.len);
-  }
-  st->row.f[st->row.n] = sectag_xstrndup(f ? (const char *)f : "", len);
-  st->row.len[st->row.n++] = len;
-}
-
-static void S_csv_row_clear(S_csv *st) {
-  for (size_t i = 0; i < st->row.n; i++) free(st->row.f[i]);
-  st->row.n = 0;
-}
-
-static void S_csv_row(int term, void *ud) {
-  (void)term;
-  S_csv *st = ud;
-  st->row.line = st->cand_line;
-  st->row.off = st->cand_off;
-  if (!st->stop && st->fn(st->ud, &st->row)) st->stop = 1;
-  S_csv_row_clear(st);
-}
-
-/* Line and column of field k (0-based) of the row that starts at data[off],
- * on line `line`. */
-static void S_csv_locate(const char *data, size_t len, size_t off, unsigned long line, size_t k,
-                         unsigned long *l, unsigned long *col) {
-  size_t start = off, i = off, field = 0;
-  int q = 0;
-  while (i < len && field < k) {
-    char ch = data[i];
-    if (ch == '"')
-      q = !q;
-    else if (!q && ch == ',')
-      field++;
-    else if (ch == '\n') {
-      if (!q) break;
-      line++;
-      start = i + 1;
-    }
-    i++;
-  }
-  *l = line;
-  *col = (unsigned long)(i - start) + 1;
-}
-
-/* Parses data[0..len) (after any BOM: offsets and columns count from there),
- * calling fn for every row. Returns 0, 1 when fn stopped, or -1 with err
- * (SECTAG_ERR_INPUT, FILE:LINE:COL) when the CSV does not parse. */
-static int S_csv_parse(const char *data, size_t len, const char *path, S_row_fn fn, void *ud,
-                       sectag_error *err) {
-  S_csv st;
-  memset(&st, 0, sizeof st);
-  st.fn = fn;
-  st.ud = ud;
-  struct csv_parser p;
-  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "cannot start the CSV parser");
-    return -1;
-  }
-  int rc = 0;
-  size_t off = 0;
-  unsigned long line = 0;
-  int quoted = 0;
-  while (off < len && !st.stop) {
-    line++;
-    const char *nl = memchr(data + off, '\n', len - off);
-    size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
-    if (!quoted) {
-      st.cand_line = line;
-      st.cand_off = off;
-    }
-    size_t done = csv_parse(&p, data + off, n, S_csv_field, S_csv_row, &st);
-    if (done < n && !st.stop) {
-      sectag_error_set(err, SECTAG_ERR_INPUT, path, line, (unsigned long)done + 1,
-                       "the CSV does not parse here: a field that holds a quote, comma or line "
-                       "break must be in double quotes, with each quote inside written twice "
-                       "(\"\")");
-      rc = -1;
-      break;
-    }
-    for (size_t k = 0; k < n; k++)
-      if (data[off + k] == '"') quoted = !quoted;
-    off += n;
-  }
-  if (rc == 0 && !st.stop && csv_fini(&p, S_csv_field, S_csv_row, &st) != 0) {
-    /* an unclosed quote: point at the quote that opened the last field */
-    size_t open = st.cand_off;
-    int q = 0;
-    for (size_t i = st.cand_off; i < len; i++)
-      if (data[i] == '"') {
-        if (!q) open = i;
-        q = !q;
-      }
-    unsigned long l, col;
-    sectag_line_col(data, open, &l, &col);
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, l, col,
-                     "this quoted field is never closed (a '\"' is missing), so the rest of "
-                     "the file would be one field; close the quote");
-    rc = -1;
-  }
-  if (st.stop && rc == 0) rc = 1;
-  csv_free(&p);
-  S_csv_row_clear(&st);
-  free(st.row.f);
-  free(st.row.len);
-  return rc;
-}
-
 /* Checks a CSV header: every name from column `from` on, trimmed, is non-
  * empty and used once. Returns 0, or -1 with err (code) at LINE:COL. The
  * names are trimmed in place. */
-static int S_check_header(const S_row *r, size_t from, const char *data, size_t len,
+static int S_check_header(const sectag_csv_row *r, size_t from, const char *data, size_t len,
                           const char *path, sectag_status code, const char *what,
                           sectag_error *err) {
   for (size_t j = 0; j < r->n; j++) {
@@ -426,14 +286,14 @@ static int S_check_header(const S_row *r, size_t from, const char *data, size_t 
   for (size_t j = from; j < r->n; j++) {
     unsigned long l, col;
     if (r->len[j] == 0) {
-      S_csv_locate(data, len, r->off, r->line, j, &l, &col);
+      sectag_csv_locate(data, len, r->off, r->line, j, &l, &col);
       sectag_error_set(err, code, path, l, col,
                        "column %zu of the header has no name; name every %s", j + 1, what);
       return -1;
     }
     for (size_t k = from; k < j; k++)
       if (strcmp(r->f[k], r->f[j]) == 0) {
-        S_csv_locate(data, len, r->off, r->line, j, &l, &col);
+        sectag_csv_locate(data, len, r->off, r->line, j, &l, &col);
         sectag_error_set(err, code, path, l, col,
                          "column '%s' appears twice in the header (columns %zu and %zu); "
                          "rename one of them",
@@ -669,7 +529,7 @@ typedef struct S_csvrec {
   size_t *keyidx; /* per column, S_NONE for text and id */
 } S_csvrec;
 
-static int S_csvrec_row(void *ud, const S_row *r) {
+static int S_csvrec_row(void *ud, const sectag_csv_row *r) {
   S_csvrec *cr = ud;
   S_ctx *x = cr->rf.x;
   if (!cr->have_header) {
@@ -745,7 +605,7 @@ static void S_read_csv(S_ctx *x, const char *path, const char *stem) {
   cr.data = data + bom;
   cr.len = len - bom;
   sectag_error e = SECTAG_ERROR_INIT;
-  if (S_csv_parse(cr.data, cr.len, path, S_csvrec_row, &cr, &e) < 0) {
+  if (sectag_csv_read(cr.data, cr.len, path, S_csvrec_row, &cr, &e) < 0) {
     if (cr.rf.nrec) {
       char *msg = sectag_xstrdup(e.message);
       sectag_error_set(&e, e.code, path, e.line, e.col, "%s; the rest of the file was not read",
@@ -787,7 +647,7 @@ static char *S_trimmed(const char *s, size_t len) {
   return len ? sectag_xstrndup(s, len) : NULL;
 }
 
-static int S_manifest_row(void *ud, const S_row *r) {
+static int S_manifest_row(void *ud, const sectag_csv_row *r) {
   S_manifest *m = ud;
   if (!m->ncols) {
     if (S_check_header(r, 1, m->data, m->len, m->path, SECTAG_ERR_USAGE,
@@ -871,7 +731,7 @@ static int S_manifest_load(S_manifest *m, S_ctx *x, const char *path, sectag_err
                          ? " (it looks like cp1252: iconv -f cp1252 -t utf-8 OLD.csv > NEW.csv)"
                          : "");
     rc = -1;
-  } else if (S_csv_parse(m->data, m->len, path, S_manifest_row, m, err) != 0) {
+  } else if (sectag_csv_read(m->data, m->len, path, S_manifest_row, m, err) != 0) {
     err->code = SECTAG_ERR_USAGE;
     rc = -1;
   } else if (!m->ncols) {
