@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "sectag.h"
 
 enum { EXIT_DOCS = 1, EXIT_USAGE = 2, EXIT_CODEBOOK = 3, EXIT_OUTPUT = 4 };
@@ -22,6 +23,9 @@ static const char S_usage[] =
     "\n"
     "Commands:\n"
     "  code      code texts with a codebook: sectag code -c CODEBOOK -o OUTDIR PATH...\n"
+    "  compare   compare groups (administrations, speakers, years) in the tables of\n"
+    "            one or more OUTDIRs: frequencies, balance, keyness, time series\n"
+    "  kwic      concordance lines for a code or a regex: sectag kwic OUTDIR --code sec.war\n"
     "  help      show help for a command: sectag help code\n"
     "\n"
     "Options:\n"
@@ -342,11 +346,17 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "help") == 0) {
     if (argc > 2 && strcmp(argv[2], "code") == 0)
       fputs(S_code_usage, stdout);
+    else if (argc > 2 && strcmp(argv[2], "compare") == 0)
+      fputs(sectag_compare_usage, stdout);
+    else if (argc > 2 && strcmp(argv[2], "kwic") == 0)
+      fputs(sectag_kwic_usage, stdout);
     else
       fputs(S_usage, stdout);
     return 0;
   }
   if (strcmp(cmd, "code") == 0) return S_cmd_code(argc - 1, argv + 1);
+  if (strcmp(cmd, "compare") == 0) return sectag_cli_compare(argc - 1, argv + 1);
+  if (strcmp(cmd, "kwic") == 0) return sectag_cli_kwic(argc - 1, argv + 1);
   fprintf(stderr, "sectag: unknown command '%s'\nTry 'sectag --help'.\n", cmd);
   return EXIT_USAGE;
 }

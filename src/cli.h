@@ -1,0 +1,17 @@
+/* cli.h: the subcommands of the sectag command line other than `code`.
+ * main.c dispatches to them; like main.c, these files (cmd_*.c) are the
+ * only code that prints to the terminal or chooses an exit status, and they
+ * are compiled into the executable, not the library. Each returns the exit
+ * status: 0 success; 1 some input failed; 2 usage error; 4 output error. */
+#ifndef SECTAG_CLI_H
+#define SECTAG_CLI_H
+
+/* argv[0] is the subcommand's name ("compare", "kwic"). */
+int sectag_cli_compare(int argc, char **argv);
+int sectag_cli_kwic(int argc, char **argv);
+
+/* The usage texts, for `sectag help compare` and `sectag help kwic`. */
+extern const char sectag_compare_usage[];
+extern const char sectag_kwic_usage[];
+
+#endif

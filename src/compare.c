@@ -1,0 +1,2 @@
+/* compare.c: (being written) */
+typedef int S_placeholder_compare;

@@ -1,0 +1,2 @@
+/* kwic.c: (being written) */
+typedef int S_placeholder_kwic;

@@ -1,0 +1,2 @@
+/* stats.c: (being written) */
+typedef int S_placeholder_stats;
