@@ -1002,8 +1002,9 @@ static int S_resolve_by(S_ctx *c, sectag_error *err) {
         sectag_buf_puts(&b, i < 2 ? ", " : "");
       }
     sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
-                     "--by %s: the tables have no such column; group by one of: %s", c->by,
-                     b.ptr);
+                     "--by %s: the tables have no such column; group by one of: %s (the "
+                     "column sectag code took with --group-field is called group)",
+                     c->by, b.ptr);
     sectag_buf_free(&b);
   }
   S_strmap_free(&cols);

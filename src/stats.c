@@ -78,6 +78,7 @@ void sectag_stats_wilson(double k, double n, double z, double *lo, double *hi) {
   double centre = (p + z2 / (2 * n)) / denom;
   double half = z / denom * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
   double l = centre - half, h = centre + half;
-  *lo = l < 0 ? 0 : l;
-  *hi = h > 1 ? 1 : h;
+  /* exact at the ends: 0/n and n/n touch 0 and 1 (rounding would miss) */
+  *lo = k == 0 || l < 0 ? 0 : l;
+  *hi = k == n || h > 1 ? 1 : h;
 }

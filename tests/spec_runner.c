@@ -20,10 +20,16 @@
  *            "date: ...", "hidden KIND START-END «text»" and
  *            "turn SPEAKER START-END «text»" lines; [txt] reads the input
  *            as plain text, else as Markdown
+ *   stats    input . expected   input "F_TARGET F_REFERENCE N_TARGET N_REFERENCE"
+ *            gives the lines "G2 ...", "p ...", "chi2 ...", "log_ratio ...",
+ *            "pct_diff ..."; input "K N" gives "share ...", "low ...",
+ *            "high ..." (the 95% Wilson interval), formatted as sectag
+ *            compare prints them (stats.c; docs/statistics.md)
  * tokens/offsets/shadow accept "accents=sensitive" after the title, in [ ].
  * In inputs, → is a tab, <CR> a carriage return, <BOM> a byte-order mark and
  * <U+XXXX> any code point, <0xHH> any byte. In outputs, a line break is shown as \n, a
  * carriage return as \r. Lines outside examples are prose. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +41,7 @@
 #include "reader.h"
 #include "sectag.h"
 #include "speakers.h"
+#include "stats.h"
 
 static void S_put_utf8(sectag_buf *b, unsigned long cp) {
   char u[4];
@@ -171,6 +178,39 @@ static void S_dump_turns(const sectag_doc *d, sectag_buf *out) {
   }
 }
 
+/* A statistic as sectag compare prints it: %.4f (p: %.6g), NA, Inf. */
+static void S_stat(sectag_buf *out, const char *name, double v, const char *fmt) {
+  sectag_buf_printf(out, "%s ", name);
+  if (isnan(v))
+    sectag_buf_puts(out, "NA");
+  else if (isinf(v))
+    sectag_buf_puts(out, v > 0 ? "Inf" : "-Inf");
+  else
+    sectag_buf_printf(out, fmt, v);
+  sectag_buf_putc(out, '\n');
+}
+
+static void S_run_stats(const char *input, sectag_buf *out) {
+  double x[4];
+  int n = sscanf(input, "%lf %lf %lf %lf", &x[0], &x[1], &x[2], &x[3]);
+  if (n == 4) {
+    double g2 = sectag_stats_g2(x[0], x[1], x[2], x[3]);
+    S_stat(out, "G2", g2, "%.4f");
+    S_stat(out, "p", sectag_stats_p_chi2_1df(fabs(g2)), "%.6g");
+    S_stat(out, "chi2", sectag_stats_chi2(x[0], x[1], x[2], x[3]), "%.4f");
+    S_stat(out, "log_ratio", sectag_stats_log_ratio(x[0], x[1], x[2], x[3]), "%.4f");
+    S_stat(out, "pct_diff", sectag_stats_pct_diff(x[0], x[1], x[2], x[3]), "%.4f");
+  } else if (n == 2) {
+    double lo, hi;
+    sectag_stats_wilson(x[0], x[1], SECTAG_Z95, &lo, &hi);
+    S_stat(out, "share", x[1] > 0 ? x[0] / x[1] : NAN, "%.4f");
+    S_stat(out, "low", lo, "%.4f");
+    S_stat(out, "high", hi, "%.4f");
+  } else {
+    sectag_buf_puts(out, "error: give 4 counts (keyness) or 2 (Wilson)\n");
+  }
+}
+
 static void S_run_match(const char *title, const char *yaml, size_t ylen, const char *text,
                         size_t tlen, sectag_buf *out) {
   sectag_error err = SECTAG_ERROR_INIT;
@@ -268,6 +308,8 @@ int main(int argc, char **argv) {
       if (strcmp(mode, "match") == 0) {
         S_run_match(title, sec[0].ptr ? sec[0].ptr : "", sec[0].len,
                     input.ptr ? input.ptr : "", input.len, &got);
+      } else if (strcmp(mode, "stats") == 0) {
+        S_run_stats(input.ptr ? input.ptr : "", &got);
       } else if (strcmp(mode, "turns") == 0) {
         char full[600];
         snprintf(full, sizeof full, "%s%s", title, strstr(title, "[txt]") ? "" : " [md]");
