@@ -1,9 +1,11 @@
 /* kwic.c: concordance lines from an OUTDIR of `sectag code` (see kwic.h).
  *
- *   documents.csv ──▶ the documents, their dates (and the source's BOM)
+ *   documents.csv ──▶ the documents, their dates, their sources
  *   tei/DOC_ID.xml ─▶ S_walk: the body's text content in document order,
  *                     <note> ranges hidden, <u who> ranges as turns, the
  *                     positions of <seg xml:id> and <anchor xml:id>;
+ *                     S_align: the source's bytes where the TEI could not
+ *                     keep them (a BOM, characters XML forbids);
  *                     standOff spans resolved to [start, end)
  *   sectag_doc_tokenize / sectag_doc_code ─▶ tokens (and --pattern matches)
  *   S_add_line ─▶ one line per match: keyword, context within the turn
@@ -417,8 +419,77 @@ static void S_build_free(S_build *b) {
   free(b->stack);
 }
 
-int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id, int with_bom,
-                        sectag_error *err) {
+/* ---- the source's bytes, when they are at hand: the TEI body is the
+ * document's text but for a UTF-8 BOM (left out) and the characters XML
+ * forbids (C0 controls, U+FFFE, U+FFFF: written as U+FFFD). If the source
+ * differs from the rebuilt text only there, the document takes the
+ * source's bytes, and every position found in the TEI moves with them. */
+
+typedef struct {
+  size_t at;  /* positions >= at (in the TEI text) ... */
+  long delta; /* ... move by this much in all (cumulative) */
+} S_shift;
+
+/* Aligns the TEI text with the source. Returns the shifts (owned; *n may
+ * be 0 when nothing moves), or NULL when they differ otherwise. */
+static S_shift *S_align(const char *tei, size_t tn, const char *src, size_t sn, size_t *n) {
+  static const char fffd[] = "\xEF\xBF\xBD";
+  size_t cap = 4, i = 0, j = 0;
+  long delta = 0;
+  S_shift *v = sectag_xmalloc(cap * sizeof *v);
+  *n = 0;
+  if (sn >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
+    j = 3;
+    delta = 3;
+    v[(*n)++] = (S_shift){0, delta};
+  }
+  while (i < tn && j < sn) {
+    if (tei[i] == src[j] && (unsigned char)tei[i] != 0xEF) {
+      i++, j++;
+      continue;
+    }
+    if (i + 3 <= tn && memcmp(tei + i, fffd, 3) == 0 &&
+        !(j + 3 <= sn && memcmp(src + j, fffd, 3) == 0)) {
+      unsigned char c = (unsigned char)src[j];
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        i += 3, j += 1;
+        delta -= 2;
+        if (*n == cap) v = sectag_xrealloc(v, (cap *= 2) * sizeof *v);
+        v[(*n)++] = (S_shift){i, delta};
+        continue;
+      }
+      if (j + 3 <= sn && memcmp(src + j, "\xEF\xBF", 2) == 0 &&
+          ((unsigned char)src[j + 2] == 0xBE || (unsigned char)src[j + 2] == 0xBF)) {
+        i += 3, j += 3; /* U+FFFE, U+FFFF: the same length */
+        continue;
+      }
+    } else if (tei[i] == src[j]) {
+      i++, j++;
+      continue;
+    }
+    break;
+  }
+  if (i != tn || j != sn) {
+    free(v);
+    return NULL;
+  }
+  return v;
+}
+
+static size_t S_move(size_t pos, const S_shift *v, size_t n) {
+  size_t lo = 0, hi = n; /* the last shift with at <= pos */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].at <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo ? (size_t)((long)pos + v[lo - 1].delta) : pos;
+}
+
+int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
+                        const char *source, size_t source_len, sectag_error *err) {
   memset(t, 0, sizeof *t);
   char *src = NULL;
   size_t len = 0;
@@ -443,13 +514,32 @@ int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
   b.doc = sectag_doc_new(doc_id, path);
   b.doc->format = "tei";
   S_persons(&b, header, t->codes, t->ncodes);
-  if (with_bom) sectag_buf_puts(&b.text, "\xEF\xBB\xBF");
   S_walk(&b, body);
+  const char *text = b.text.ptr ? b.text.ptr : "";
+  size_t tlen = b.text.len, nshift = 0;
+  S_shift *shift = source ? S_align(text, tlen, source, source_len, &nshift) : NULL;
+  if (shift) {
+    text = source;
+    tlen = source_len;
+    for (size_t i = 0; nshift && i < b.nhidden; i++) {
+      b.hidden[i].start = S_move(b.hidden[i].start, shift, nshift);
+      b.hidden[i].end = S_move(b.hidden[i].end, shift, nshift);
+    }
+    for (size_t i = 0; nshift && i < b.nturns; i++) {
+      b.turns[i].start = S_move(b.turns[i].start, shift, nshift);
+      b.turns[i].end = S_move(b.turns[i].end, shift, nshift);
+    }
+    for (size_t i = 0; nshift && i < b.nids; i++) {
+      b.ids[i].start = S_move(b.ids[i].start, shift, nshift);
+      b.ids[i].end = S_move(b.ids[i].end, shift, nshift);
+    }
+    free(shift);
+  }
   qsort(b.ids, b.nids, sizeof *b.ids, S_cmp_idpos);
   S_spans(t, &b, tei);
   xmlFreeDoc(x);
 
-  int rc = sectag_doc_set_text(b.doc, b.text.ptr ? b.text.ptr : "", b.text.len, err);
+  int rc = sectag_doc_set_text(b.doc, text, tlen, err);
   if (rc == 0) {
     sectag_doc_hide_all(b.doc, b.hidden, b.nhidden);
     for (size_t i = 0; i < b.nturns; i++)
@@ -750,19 +840,18 @@ static int S_check_outdir(const char *outdir, sectag_error *err) {
   return -1;
 }
 
-/* Whether the source named in documents.csv starts with a UTF-8 BOM (only
- * text and Markdown files keep their bytes as the document's text). */
-static int S_source_bom(const S_run *r, size_t row) {
+/* The source named in documents.csv (owned), when it is a text or
+ * Markdown file, whose bytes are the document's text; else NULL. */
+static char *S_source(const S_run *r, size_t row, size_t *len) {
   const char *format = sectag_table_get(&r->k->table, row, r->c_format);
-  if (strcmp(format, "txt") != 0 && strcmp(format, "md") != 0) return 0;
+  if (strcmp(format, "txt") != 0 && strcmp(format, "md") != 0) return NULL;
   const char *path = sectag_table_get(&r->k->table, row, r->c_path);
-  if (!*path) return 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  unsigned char b[3];
-  size_t n = fread(b, 1, 3, f);
-  fclose(f);
-  return n == 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF;
+  if (!*path) return NULL;
+  char *bytes = NULL;
+  sectag_error e = SECTAG_ERROR_INIT;
+  if (sectag_read_file(path, &bytes, len, &e) != 0) bytes = NULL; /* gone: the TEI will do */
+  sectag_error_clear(&e);
+  return bytes;
 }
 
 static int S_safe_id(const char *id) {
@@ -894,7 +983,10 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
                        "the doc_id '%s' is not a safe file name; skipped", doc_id);
       rc = -1;
     } else {
-      rc = sectag_tei_doc_load(&t, path, doc_id, S_source_bom(&r, row), &derr);
+      size_t slen = 0;
+      char *src = S_source(&r, row, &slen);
+      rc = sectag_tei_doc_load(&t, path, doc_id, src, slen, &derr);
+      free(src);
     }
     free(path);
     if (rc != 0) {

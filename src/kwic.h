@@ -22,12 +22,13 @@
  * tokens of context on each side within the match's speaker turn, and the
  * document's id, date and the turn's speaker.
  *
- * Two differences between the rebuilt text and the source are known: a
- * UTF-8 byte-order mark is not in the TEI (it is put back when the source
- * file named in documents.csv still starts with one; otherwise offsets are
- * 3 bytes lower than in matches.csv), and characters that XML forbids were
- * written to the TEI as U+FFFD (3 bytes each), so offsets after one are
- * higher than in matches.csv.
+ * Two differences between the TEI body and the source are known: a UTF-8
+ * byte-order mark is not in the TEI, and characters that XML forbids (C0
+ * controls but tab and line ends, U+FFFE, U+FFFF) were written as U+FFFD.
+ * When the source file named in documents.csv (txt or md) is still there
+ * and differs only there, its bytes are used; otherwise offsets are 3 bytes
+ * lower than matches.csv's after a BOM and 2 bytes higher after each C0
+ * control character.
  *
  * Ownership: sectag_kwic_run fills a sectag_kwic that owns every line and
  * string; free it with sectag_kwic_free. sectag_tei_doc_load fills a
@@ -62,12 +63,16 @@ typedef struct sectag_tei_doc {
 } sectag_tei_doc;
 
 /* Reads a TEI file that `sectag code` wrote and rebuilds the document.
- * with_bom: put a UTF-8 byte-order mark before the text (the source had
- * one), so that offsets count it as sectag code's do. Returns 0, or -1 with
- * err (SECTAG_ERR_INPUT, naming path) when the file cannot be read, is not
- * well-formed, has a DOCTYPE, or is not a TEI document with a <body>. */
-int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id, int with_bom,
-                        sectag_error *err);
+ * source (may be NULL): the bytes of the source file. When the rebuilt text
+ * equals them but for a leading UTF-8 BOM and U+FFFD where the source has a
+ * character XML forbids, the document's text is the source's bytes, and
+ * every position (hidden ranges, turns, spans) is moved to match, so that
+ * offsets are those of matches.csv. Otherwise the rebuilt text is used.
+ * Returns 0, or -1 with err (SECTAG_ERR_INPUT, naming path) when the file
+ * cannot be read, is not well-formed, has a DOCTYPE, or is not a TEI
+ * document with a <body>. */
+int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
+                        const char *source, size_t source_len, sectag_error *err);
 void sectag_tei_doc_free(sectag_tei_doc *t);
 
 /* --------------------------------------------------------- concordances */

@@ -140,14 +140,19 @@ eq "the source moved: the BOM is not known, offsets are 3 bytes lower" \
   "$?:$(tail -n +2 "$TMP/stdout" | head -1 | cut -d, -f5,6)" "0:7,13"
 mv "$TMP/bom-moved" "$TMP/bom"
 
-# U+FFFD: a character XML forbids shifts the offsets after it by 2
+# A character XML forbids is U+FFFD in the TEI; the source puts it back
 mkdir -p "$TMP/ctl"
 printf 'Una\x01 guerra.\n' >"$TMP/ctl/c.txt"
 run code -q -c $ES -o "$TMP/ctl-out" "$TMP/ctl"
 "$SECTAG" kwic "$TMP/ctl-out" --code sec.war >"$TMP/stdout" 2>"$TMP/stderr"
-eq "a character XML forbids: U+FFFD in the TEI, offsets after it 2 bytes higher" \
-  "$?:$(tail -n +2 "$TMP/stdout" | cut -d, -f5-8 | tr -d '\r'):$(tail -n +2 "$TMP/ctl-out/matches.csv" | cut -d, -f7,8)" \
-  "0:7,13,Una�,guerra:5,11"
+eq "a character XML forbids: taken back from the source, offsets as in matches.csv" \
+  "$?:$(tail -n +2 "$TMP/stdout" | cut -d, -f5-8 | tr -d '\r' | cat -v):$(tail -n +2 "$TMP/ctl-out/matches.csv" | cut -d, -f7,8)" \
+  "0:5,11,Una^A,guerra:5,11"
+mv "$TMP/ctl" "$TMP/ctl-moved"
+"$SECTAG" kwic "$TMP/ctl-out" --code sec.war >"$TMP/stdout" 2>"$TMP/stderr"
+eq "the source moved: U+FFFD from the TEI, offsets after it 2 bytes higher" \
+  "$?:$(tail -n +2 "$TMP/stdout" | cut -d, -f5-8 | tr -d '\r')" "0:7,13,Una�,guerra"
+mv "$TMP/ctl-moved" "$TMP/ctl"
 
 # ------------------------------------------------- the lines against matches.csv and the sources
 cat >"$TMP/kwic_check.py" <<'EOF'
@@ -187,7 +192,7 @@ for l in lines:
     if src[int(l["start"]):int(l["end"])].decode("utf-8") != l["keyword"]: bad.append(l)
 tap(not bad, f"each keyword is the source's bytes at [start, end) ({seen} lines)", [str(l) for l in bad])
 EOF
-for spec in "es sec 8" "es desec 8" "es sec 3" "en sec 8" "en desec 8" "md sec 8" "md desec 8" "bom-out sec 8"; do
+for spec in "es sec 8" "es desec 8" "es sec 3" "en sec 8" "en desec 8" "md sec 8" "md desec 8" "bom-out sec 8" "ctl-out sec 8"; do
   set -- $spec
   "$SECTAG" kwic "$TMP/$1" --code "$2" --window "$3" --format csv >"$TMP/check.csv" 2>/dev/null
   tap_py "$TMP/kwic_check.py" "$TMP/$1" "$TMP/check.csv" "$2" "$3"
@@ -206,12 +211,12 @@ for spec in "html sec" "tei sec" "jsonl sec" "role sec" "role desec" "manifest s
   tap_py "$TMP/kwic_check.py" "$TMP/$1" "$TMP/check.csv" "$2" 8
 done
 
-# the rebuilt texts are the sources, byte for byte
+# the rebuilt texts are the sources, byte for byte (BOM and control characters too)
 mkdir -p "$TMP/texts"
-for d in es en md bom-out; do
+for d in es en md bom-out ctl-out; do
   SECTAG_KWIC_TEXT_DIR="$TMP/texts" "$SECTAG" kwic "$TMP/$d" --pattern 'a' >/dev/null 2>&1
 done
-python3 - "$TMP/texts" "$TMP/es" "$TMP/en" "$TMP/md" "$TMP/bom-out" >"$TMP/texts.out" 2>&1 <<'EOF'
+python3 - "$TMP/texts" "$TMP/es" "$TMP/en" "$TMP/md" "$TMP/bom-out" "$TMP/ctl-out" >"$TMP/texts.out" 2>&1 <<'EOF'
 import csv, os, sys
 bad, n = [], 0
 for out in sys.argv[2:]:
@@ -316,6 +321,21 @@ cp "$TMP/en/tei/address-2008-01-28.xml" "$TMP/broken/tei/mensaje-2014-09-02.xml"
 run kwic "$TMP/broken" --code sec --format csv
 eq "a TEI file from another run: a warning that the word counts differ" "$status:$(errors | tail -1)" \
   "1:TMP/broken/tei/mensaje-2014-09-02.xml: warning: the text rebuilt from this file has 189 words, documents.csv says 203; the file may be from another run, and lines may be off"
+
+# memcheck: no invalid access, no leak (the interpreter: valgrind cannot follow JIT code)
+if command -v valgrind >/dev/null; then
+  for args in "$TMP/es --code sec --sort left" "$TMP/md --pattern guerra|paz --sort right --format text" \
+    "$TMP/broken --code sec" "$TMP/es --code sec.wars" "$TMP/es --pattern (x" "$TMP/es --pattern Guerra" \
+    "$TMP/en --code desec --limit 3 --format text -o $TMP/vg.txt"; do
+    # shellcheck disable=SC2086
+    SECTAG_NO_JIT=1 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+      --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+      "$SECTAG" kwic $args >/dev/null 2>"$TMP/vg.err"
+    eq "valgrind: kwic ${args//$TMP/TMP}: no memory errors or leaks" "$?" "$(case $args in *sec.wars|*'(x') echo 2 ;; *broken*) echo 1 ;; *) echo 0 ;; esac)"
+  done
+else
+  ok "valgrind # SKIP valgrind is not installed"
+fi
 
 # help
 run kwic --help
