@@ -1021,12 +1021,20 @@ static void S_warn(sectag_compare_result *res, const char *msg) {
 static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
   const sectag_compare_options *opt = c->opt;
   c->nout = opt->noutdirs;
-  for (size_t o = 0; o < c->nout; o++)
-    if (S_check_outdir(opt->outdirs[o], err) != 0) return -1;
-  if (opt->stopwords && S_read_stopwords(c, opt->stopwords, err) != 0) return -1;
   c->documents = sectag_xcalloc(c->nout, sizeof *c->documents);
   c->speakers = sectag_xcalloc(c->nout, sizeof *c->speakers);
   c->codes = sectag_xcalloc(c->nout, sizeof *c->codes);
+  for (size_t o = 0; o < c->nout; o++) {
+    if (S_check_outdir(opt->outdirs[o], err) != 0) return -1;
+    for (size_t p = 0; p < o; p++)
+      if (strcmp(opt->outdirs[p], opt->outdirs[o]) == 0) {
+        sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
+                         "OUTDIR %s is given twice; its documents would be counted twice",
+                         opt->outdirs[o]);
+        return -1;
+      }
+  }
+  if (opt->stopwords && S_read_stopwords(c, opt->stopwords, err) != 0) return -1;
   for (size_t o = 0; o < c->nout; o++)
     if (S_load(&c->codes[o], opt->outdirs[o], T_CODES, err) != 0) return -1;
   if (S_resolve_by(c, err) != 0) return -1;
