@@ -64,9 +64,10 @@ const char sectag_kwic_usage[] =
     "  sectag kwic out/sample-es --pattern 'guerra contra \\w+' --window 5\n"
     "  sectag kwic out/sample-es --code desec --format csv -o desec.csv\n"
     "\n"
-    "Exit status: 0 success; 1 some TEI files could not be read (the other\n"
-    "documents' lines were printed); 2 usage error (bad option, not an OUTDIR,\n"
-    "unknown code, invalid regex); 4 cannot write the output.\n";
+    "Exit status: 0 success; 1 some documents failed: a TEI file could not be\n"
+    "read, or the regex backtracked too much (the other documents' lines were\n"
+    "printed); 2 usage error (bad option, not an OUTDIR, unknown code, invalid\n"
+    "regex); 4 cannot write the output.\n";
 
 enum { O_CODE = 256, O_PATTERN, O_ACCENTS, O_SORT, O_LIMIT, O_FORMAT, O_DEBUG_TEXT };
 

@@ -917,6 +917,10 @@ static void S_unknown_code(const char *outdir, const char *code, const sectag_te
   sectag_buf_free(&list);
 }
 
+/* Documents named when a --pattern gives up (one line each), before a
+ * count of the others. */
+#define S_MAX_GAVE_UP 3
+
 static int S_has_code(const sectag_tei_doc *t, const char *code) {
   for (size_t i = 0; i < t->ncodes; i++)
     if (strcmp(t->codes[i], code) == 0) return 1;
@@ -969,6 +973,7 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
 
   sectag_status status = SECTAG_OK;
   int code_checked = 0;
+  size_t gave_up = 0; /* documents on which --pattern hit a PCRE2 limit */
   sectag_error derr = SECTAG_ERROR_INIT;
   for (size_t row = 0; row < k->table.nrows && status != SECTAG_ERR_USAGE; row++) {
     const char *doc_id = sectag_table_get(&k->table, row, r.c_doc_id);
@@ -1021,7 +1026,17 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
     int coded = 0;
     if (opt->pattern) {
       if (sectag_doc_code(doc, m, &derr) != 0) {
-        S_report(opt, &derr);
+        /* the rule's error names the codebook's line: say it of --pattern,
+         * and only for the first few documents */
+        if (++gave_up <= S_MAX_GAVE_UP) {
+          const char *why = derr.message ? strstr(derr.message, "gave up: ") : NULL;
+          char *reason = why ? sectag_xstrndup(why + 9, strcspn(why + 9, ";")) : NULL;
+          sectag_error_set(&derr, SECTAG_ERR_MATCH, NULL, 0, 0,
+                           "%s: --pattern gave up on this document: %s; simplify the pattern",
+                           doc_id, reason ? reason : "a PCRE2 limit");
+          free(reason);
+          S_report(opt, &derr);
+        }
         sectag_error_clear(&derr);
         k->failed++;
         sectag_tei_doc_free(&t);
@@ -1055,6 +1070,13 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
     }
     if (opt->on_doc && coded) opt->on_doc(opt->userdata, doc);
     sectag_tei_doc_free(&t);
+  }
+  if (gave_up > S_MAX_GAVE_UP) {
+    sectag_error_set(&derr, SECTAG_ERR_MATCH, NULL, 0, 0,
+                     "--pattern gave up on %zu more document%s", gave_up - S_MAX_GAVE_UP,
+                     gave_up - S_MAX_GAVE_UP == 1 ? "" : "s");
+    S_report(opt, &derr);
+    sectag_error_clear(&derr);
   }
   if (status == SECTAG_OK) S_sort(&r); /* before the keys are freed */
   for (size_t i = 0; i < r.nkeys; i++) {

@@ -131,8 +131,9 @@ typedef struct sectag_kwic {
 } sectag_kwic;
 
 /* Finds, sorts and limits the lines. Returns SECTAG_OK; SECTAG_ERR_INPUT
- * when some TEI files could not be read (each was reported; the lines of the
- * others are in k); or SECTAG_ERR_USAGE with err set and no lines: a bad
+ * when some documents failed: a TEI file could not be read, or --pattern
+ * hit a PCRE2 limit (each was reported, at most three of the latter by
+ * name; the lines of the others are in k); or SECTAG_ERR_USAGE with err set and no lines: a bad
  * option, an OUTDIR that `sectag code` did not write, a code that is not in
  * the taxonomy, an invalid regex (detail: the pattern and a caret). */
 sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
