@@ -753,29 +753,41 @@ static int S_bytes_cmp(const char *a, size_t na, const char *b, size_t nb) {
   return na < nb ? -1 : na > nb;
 }
 
-static const S_ctx *S_sort_ctx; /* qsort has no user pointer in C11 */
-static const size_t *S_sort_rank;
+/* Sort records carry what their comparison needs (qsort has no user
+ * pointer in C11, and the library keeps no global state). A feature's key
+ * is its kind byte ('c' code, 't' term: codes first) and its name. */
+typedef struct {
+  const char *s;
+  size_t len, g;
+} S_grec;
 
 static int S_cmp_group(const void *x, const void *y) {
-  size_t a = *(const size_t *)x, b = *(const size_t *)y;
-  const S_strmap *m = &S_sort_ctx->groups;
-  return S_bytes_cmp(m->s[a], m->len[a], m->s[b], m->len[b]);
+  const S_grec *a = x, *b = y;
+  return S_bytes_cmp(a->s, a->len, b->s, b->len);
 }
+
+typedef struct {
+  size_t rank, cell;
+  uint64_t freq;
+  const char *key;
+  size_t len;
+} S_frec;
 
 /* frequencies: group (by rank), kind, frequency descending, feature */
 static int S_cmp_freq(const void *x, const void *y) {
-  const S_cell *a = x, *b = y;
-  if (a->g != b->g) return S_sort_rank[a->g] < S_sort_rank[b->g] ? -1 : 1;
-  const S_strmap *f = &S_sort_ctx->feats;
-  if (f->s[a->f][0] != f->s[b->f][0]) return f->s[a->f][0] < f->s[b->f][0] ? -1 : 1;
+  const S_frec *a = x, *b = y;
+  if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+  if (a->key[0] != b->key[0]) return a->key[0] < b->key[0] ? -1 : 1;
   if (a->freq != b->freq) return a->freq > b->freq ? -1 : 1;
-  return S_bytes_cmp(f->s[a->f] + 1, f->len[a->f] - 1, f->s[b->f] + 1, f->len[b->f] - 1);
+  return S_bytes_cmp(a->key, a->len, b->key, b->len);
 }
 
 typedef struct {
   size_t f;
   uint64_t ft, fr;
   double g2;
+  const char *key;
+  size_t len;
 } S_key;
 
 /* keyness: G2 descending (NA last), kind, feature */
@@ -784,9 +796,7 @@ static int S_cmp_key(const void *x, const void *y) {
   int na = isnan(a->g2), nb = isnan(b->g2);
   if (na != nb) return na ? 1 : -1;
   if (!na && a->g2 != b->g2) return a->g2 > b->g2 ? -1 : 1;
-  const S_strmap *f = &S_sort_ctx->feats;
-  if (f->s[a->f][0] != f->s[b->f][0]) return f->s[a->f][0] < f->s[b->f][0] ? -1 : 1;
-  return S_bytes_cmp(f->s[a->f] + 1, f->len[a->f] - 1, f->s[b->f] + 1, f->len[b->f] - 1);
+  return S_bytes_cmp(a->key, a->len, b->key, b->len);
 }
 
 /* Lists the groups (up to 20) for a message. */
@@ -845,11 +855,18 @@ static void S_frequencies(S_ctx *c, const size_t *rank, int periods, S_rows *rw)
       if (c->feats.s[f][0] == 'c')
         for (size_t g = 0; g < c->groups.n; g++) S_cell_of(c, g, f);
   }
-  S_sort_ctx = c;
-  S_sort_rank = rank;
-  qsort(c->cells, c->ncells, sizeof *c->cells, S_cmp_freq);
+  S_frec *fr = sectag_xmalloc((c->ncells ? c->ncells : 1) * sizeof *fr);
   for (size_t i = 0; i < c->ncells; i++) {
     const S_cell *cl = &c->cells[i];
+    fr[i].rank = rank[cl->g];
+    fr[i].cell = i;
+    fr[i].freq = cl->freq;
+    fr[i].key = c->feats.s[cl->f];
+    fr[i].len = c->feats.len[cl->f];
+  }
+  qsort(fr, c->ncells, sizeof *fr, S_cmp_freq);
+  for (size_t i = 0; i < c->ncells; i++) {
+    const S_cell *cl = &c->cells[fr[i].cell];
     S_str(rw, c->groups.s[cl->g]);
     S_str(rw, c->feats.s[cl->f] + 1);
     S_str(rw, c->feats.s[cl->f][0] == 'c' ? "code" : "term");
@@ -858,6 +875,7 @@ static void S_frequencies(S_ctx *c, const size_t *rank, int periods, S_rows *rw)
     S_u64(rw, c->tokens[cl->g]);
     S_rate(rw, cl->freq, c->tokens[cl->g]);
   }
+  free(fr);
 }
 
 static void S_balance(S_ctx *c, const size_t *order, S_rows *rw) {
@@ -904,7 +922,11 @@ static int S_keyness(S_ctx *c, const size_t *order, S_rows *rw, sectag_error *er
   }
   size_t nf = c->feats.n;
   S_key *k = sectag_xcalloc(nf ? nf : 1, sizeof *k);
-  for (size_t f = 0; f < nf; f++) k[f].f = f;
+  for (size_t f = 0; f < nf; f++) {
+    k[f].f = f;
+    k[f].key = c->feats.s[f];
+    k[f].len = c->feats.len[f];
+  }
   for (size_t i = 0; i < c->ncells; i++) {
     const S_cell *cl = &c->cells[i];
     if (cl->g == tg)
@@ -918,7 +940,6 @@ static int S_keyness(S_ctx *c, const size_t *order, S_rows *rw, sectag_error *er
     k[f].g2 = sectag_stats_g2((double)k[f].ft, (double)k[f].fr, (double)nt, (double)nr);
     k[w++] = k[f];
   }
-  S_sort_ctx = c;
   qsort(k, w, sizeof *k, S_cmp_key);
   for (size_t i = 0; i < w; i++) {
     double a = (double)k[i].ft, b = (double)k[i].fr, n1 = (double)nt, n2 = (double)nr;
@@ -1106,10 +1127,18 @@ static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
   if (periods) S_fill_periods(c);
   size_t ng = c->groups.n;
   size_t *order = sectag_xmalloc(ng * sizeof *order), *rank = sectag_xmalloc(ng * sizeof *rank);
-  for (size_t g = 0; g < ng; g++) order[g] = g;
-  S_sort_ctx = c;
-  qsort(order, ng, sizeof *order, S_cmp_group);
-  for (size_t i = 0; i < ng; i++) rank[order[i]] = i;
+  S_grec *gr = sectag_xmalloc(ng * sizeof *gr);
+  for (size_t g = 0; g < ng; g++) {
+    gr[g].s = c->groups.s[g];
+    gr[g].len = c->groups.len[g];
+    gr[g].g = g;
+  }
+  qsort(gr, ng, sizeof *gr, S_cmp_group);
+  for (size_t i = 0; i < ng; i++) {
+    order[i] = gr[i].g;
+    rank[gr[i].g] = i;
+  }
+  free(gr);
 
   S_set_cols(res, sectag_compare_columns(opt->report),
              opt->report == SECTAG_REPORT_BALANCE   ? "011111111"
