@@ -610,8 +610,10 @@ static char *S_flat(const sectag_doc *doc, size_t from, size_t to, sectag_buf *t
   return sectag_xstrndup(tmp->ptr ? tmp->ptr : "", tmp->len);
 }
 
-/* The words of tokens [a, b) (step +1) or (b, a] (step -1), each case-folded
- * and without accents, joined by \x01: a sort key, nearest word first. */
+/* The words among tokens [a, b), nearest to the keyword first (from b - 1
+ * down when backwards, for the left context), each case-folded and without
+ * accents, joined by \x01 (below every character, so "war" sorts before
+ * "warfare"): a sort key. Punctuation is skipped. */
 static char *S_key(const sectag_doc *doc, size_t a, size_t b, int backwards, sectag_buf *tmp) {
   sectag_buf_clear(tmp);
   for (size_t j = 0; j < b - a; j++) {
