@@ -577,6 +577,7 @@ typedef struct {
   sectag_buf tmp;
   char **lkeys, **rkeys; /* sort keys, parallel to k->lines until sorted */
   size_t nkeys;
+  size_t gave_up; /* documents on which --pattern hit a PCRE2 limit */
 } S_run;
 
 static const char *S_keep(sectag_kwic *k, char *s) {
@@ -929,6 +930,66 @@ static int S_has_code(const sectag_tei_doc *t, const char *code) {
   return 0;
 }
 
+/* Loads the document of documents.csv row `row` from OUTDIR/tei. Returns
+ * 0, or -1 after reporting why not. */
+static int S_load_row(S_run *r, size_t row, sectag_tei_doc *t) {
+  sectag_kwic *k = r->k;
+  const char *doc_id = sectag_table_get(&k->table, row, r->c_doc_id);
+  sectag_error e = SECTAG_ERROR_INIT;
+  int rc;
+  memset(t, 0, sizeof *t);
+  if (!S_safe_id(doc_id)) {
+    sectag_error_set(&e, SECTAG_ERR_INPUT, k->table.path, k->table.lines[row], 0,
+                     "the doc_id '%s' is not a safe file name; skipped", doc_id);
+    rc = -1;
+  } else {
+    char *dir = S_join(r->opt->outdir, "tei/", NULL);
+    char *path = S_join(dir, doc_id, ".xml");
+    size_t slen = 0;
+    char *src = S_source(r, row, &slen);
+    rc = sectag_tei_doc_load(t, path, doc_id, src, slen, &e);
+    free(src);
+    free(path);
+    free(dir);
+  }
+  if (rc != 0) S_report(r->opt, &e);
+  sectag_error_clear(&e);
+  return rc;
+}
+
+/* A cheap check that the TEI file is the one documents.csv describes: the
+ * same number of words. */
+static void S_check_words(const S_run *r, size_t row, const sectag_doc *doc) {
+  if (r->c_tokens_all < 0) return;
+  const char *want = sectag_table_get(&r->k->table, row, r->c_tokens_all);
+  char *end = NULL;
+  unsigned long long nw = strtoull(want, &end, 10);
+  if (!*want || !end || *end || nw == doc->nwords) return;
+  sectag_error e = SECTAG_ERROR_INIT;
+  sectag_error_set(&e, SECTAG_WARNING, doc->path, 0, 0,
+                   "the text rebuilt from this file has %zu words, documents.csv says %llu; "
+                   "the file may be from another run, and lines may be off",
+                   doc->nwords, nw);
+  S_report(r->opt, &e);
+  sectag_error_clear(&e);
+}
+
+/* --pattern hit a PCRE2 limit on a document. The rule's error names a
+ * codebook line; this says it of --pattern, and only for the first few
+ * documents (a pattern that backtracks fails on most). */
+static void S_gave_up(S_run *r, const char *doc_id, sectag_error *e) {
+  if (++r->gave_up <= S_MAX_GAVE_UP) {
+    const char *why = e->message ? strstr(e->message, "gave up: ") : NULL;
+    char *reason = why ? sectag_xstrndup(why + 9, strcspn(why + 9, ";")) : NULL;
+    sectag_error_set(e, SECTAG_ERR_MATCH, NULL, 0, 0,
+                     "%s: --pattern gave up on this document: %s; simplify the pattern", doc_id,
+                     reason ? reason : "a PCRE2 limit");
+    free(reason);
+    S_report(r->opt, e);
+  }
+  sectag_error_clear(e);
+}
+
 sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
                               sectag_error *err) {
   memset(k, 0, sizeof *k);
@@ -975,30 +1036,10 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
 
   sectag_status status = SECTAG_OK;
   int code_checked = 0;
-  size_t gave_up = 0; /* documents on which --pattern hit a PCRE2 limit */
   sectag_error derr = SECTAG_ERROR_INIT;
-  for (size_t row = 0; row < k->table.nrows && status != SECTAG_ERR_USAGE; row++) {
-    const char *doc_id = sectag_table_get(&k->table, row, r.c_doc_id);
-    char *path = S_join(opt->outdir, "tei/", NULL);
-    char *tmp = path;
-    path = S_join(tmp, doc_id, ".xml");
-    free(tmp);
+  for (size_t row = 0; row < k->table.nrows; row++) {
     sectag_tei_doc t;
-    memset(&t, 0, sizeof t);
-    if (!S_safe_id(doc_id)) {
-      sectag_error_set(&derr, SECTAG_ERR_INPUT, k->table.path, k->table.lines[row], 0,
-                       "the doc_id '%s' is not a safe file name; skipped", doc_id);
-      rc = -1;
-    } else {
-      size_t slen = 0;
-      char *src = S_source(&r, row, &slen);
-      rc = sectag_tei_doc_load(&t, path, doc_id, src, slen, &derr);
-      free(src);
-    }
-    free(path);
-    if (rc != 0) {
-      S_report(opt, &derr);
-      sectag_error_clear(&derr);
+    if (S_load_row(&r, row, &t) != 0) {
       k->failed++;
       continue;
     }
@@ -1024,59 +1065,34 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
       sectag_error_clear(&derr);
     }
     size_t wanted = 0;
-    for (size_t i = 0; opt->code && i < t.nspans; i++) wanted += S_code_in(t.spans[i].code, opt->code);
-    int coded = 0;
+    for (size_t i = 0; opt->code && i < t.nspans; i++)
+      wanted += (size_t)S_code_in(t.spans[i].code, opt->code);
+    int tokenized = 0;
     if (opt->pattern) {
       if (sectag_doc_code(doc, m, &derr) != 0) {
-        /* the rule's error names the codebook's line: say it of --pattern,
-         * and only for the first few documents */
-        if (++gave_up <= S_MAX_GAVE_UP) {
-          const char *why = derr.message ? strstr(derr.message, "gave up: ") : NULL;
-          char *reason = why ? sectag_xstrndup(why + 9, strcspn(why + 9, ";")) : NULL;
-          sectag_error_set(&derr, SECTAG_ERR_MATCH, NULL, 0, 0,
-                           "%s: --pattern gave up on this document: %s; simplify the pattern",
-                           doc_id, reason ? reason : "a PCRE2 limit");
-          free(reason);
-          S_report(opt, &derr);
-        }
-        sectag_error_clear(&derr);
+        S_gave_up(&r, doc->doc_id, &derr);
         k->failed++;
         sectag_tei_doc_free(&t);
         continue;
       }
-      coded = 1;
-    } else if (wanted || opt->on_doc) {
-      sectag_doc_tokenize(doc, 1);
-      coded = 1;
-    }
-    if (coded && r.c_tokens_all >= 0) {
-      const char *want = sectag_table_get(&k->table, row, r.c_tokens_all);
-      char *end = NULL;
-      unsigned long long nw = strtoull(want, &end, 10);
-      if (*want && end && !*end && nw != doc->nwords) {
-        sectag_error_set(&derr, SECTAG_WARNING, doc->path, 0, 0,
-                         "the text rebuilt from this file has %zu words, documents.csv says "
-                         "%llu; the file may be from another run, and lines may be off",
-                         doc->nwords, nw);
-        S_report(opt, &derr);
-        sectag_error_clear(&derr);
-      }
-    }
-    if (opt->pattern) {
+      tokenized = 1;
       for (size_t i = 0; i < doc->nmatches; i++)
         S_add_line(&r, doc, row, NULL, doc->matches[i].start, doc->matches[i].end);
-    } else {
+    } else if (wanted || opt->on_doc) { /* no lines, no need for tokens */
+      sectag_doc_tokenize(doc, 1);
+      tokenized = 1;
       for (size_t i = 0; i < t.nspans; i++)
         if (S_code_in(t.spans[i].code, opt->code))
           S_add_line(&r, doc, row, t.spans[i].code, t.spans[i].start, t.spans[i].end);
     }
-    if (opt->on_doc && coded) opt->on_doc(opt->userdata, doc);
+    if (tokenized) S_check_words(&r, row, doc);
+    if (tokenized && opt->on_doc) opt->on_doc(opt->userdata, doc);
     sectag_tei_doc_free(&t);
   }
-  if (gave_up > S_MAX_GAVE_UP) {
+  if (r.gave_up > S_MAX_GAVE_UP) {
+    size_t more = r.gave_up - S_MAX_GAVE_UP;
     sectag_error_set(&derr, SECTAG_ERR_MATCH, NULL, 0, 0,
-                     "--pattern gave up on %zu more document%s", gave_up - S_MAX_GAVE_UP,
-                     gave_up - S_MAX_GAVE_UP == 1 ? "" : "s");
+                     "--pattern gave up on %zu more document%s", more, more == 1 ? "" : "s");
     S_report(opt, &derr);
     sectag_error_clear(&derr);
   }
