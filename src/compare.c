@@ -276,9 +276,39 @@ static void S_add(S_ctx *c, size_t g, int kind, const char *name, size_t doc, ui
 
 /* ------------------------------------------------------------ reading */
 
-static int S_count(const sectag_table *t, size_t row, long col, uint64_t *v,
-                   sectag_error *err) {
-  const char *s = sectag_table_get(t, row, col);
+/* One row of a table, from a table in memory or streamed from the file
+ * (terms.csv and matches.csv are large: they are never held whole). */
+typedef struct {
+  const char *path;
+  char *const *cols;
+  size_t ncols;
+  char *const *f;
+  size_t nf;
+  unsigned long line;
+} S_view;
+
+static const char *S_get(const S_view *v, long col) {
+  return col < 0 || (size_t)col >= v->nf ? "" : v->f[col];
+}
+
+static long S_col(char *const *cols, size_t ncols, const char *name) {
+  for (size_t i = 0; i < ncols; i++)
+    if (strcmp(cols[i], name) == 0) return (long)i;
+  return -1;
+}
+
+/* Row r of a table in memory. */
+static void S_view_of(const sectag_table *t, size_t r, S_view *v) {
+  v->path = t->path;
+  v->cols = t->cols;
+  v->ncols = t->ncols;
+  v->f = t->cells + r * t->ncols;
+  v->nf = t->ncols;
+  v->line = t->lines[r];
+}
+
+static int S_count(const S_view *v, long col, uint64_t *out, sectag_error *err) {
+  const char *s = S_get(v, col);
   uint64_t x = 0;
   const char *p = s;
   for (; *p >= '0' && *p <= '9'; p++) {
@@ -286,25 +316,27 @@ static int S_count(const sectag_table *t, size_t row, long col, uint64_t *v,
     x = x * 10 + (uint64_t)(*p - '0');
   }
   if (p == s || *p) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, t->path, t->lines[row], 0,
+    sectag_error_set(err, SECTAG_ERR_INPUT, v->path, v->line, 0,
                      "column '%s' holds '%s', not a count; the table is not as sectag code "
                      "writes it: run sectag code again",
-                     t->cols[col], s);
+                     v->cols[col], s);
     return -1;
   }
-  *v = x;
+  *out = x;
   return 0;
 }
 
-static long S_require(const sectag_table *t, const char *name, sectag_error *err) {
-  long k = sectag_table_col(t, name);
+static long S_require(const char *path, char *const *cols, size_t ncols, const char *name,
+                      sectag_error *err) {
+  long k = S_col(cols, ncols, name);
   if (k < 0)
-    sectag_error_set(err, SECTAG_ERR_INPUT, t->path, 1, 0,
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 1, 0,
                      "the table has no column '%s'; it is not as sectag code writes it: run "
                      "sectag code again",
                      name);
   return k;
 }
+#define S_REQUIRE(t, name, err) S_require((t)->path, (t)->cols, (t)->ncols, name, err)
 
 /* A document's date gives a year (YYYY...) or a month (YYYY-MM...). */
 static int S_digits(const char *s, size_t n) {
@@ -326,70 +358,74 @@ typedef struct {
   long doc, by, date, speaker;
 } S_cols;
 
-static void S_cols_of(const S_ctx *c, const sectag_table *t, S_cols *k) {
-  k->doc = sectag_table_col(t, "doc_id");
-  k->by = c->by_kind == BY_COLUMN ? sectag_table_col(t, c->by) : -1;
-  k->date = sectag_table_col(t, "date");
-  k->speaker = sectag_table_col(t, "speaker");
+static void S_cols_of(const S_ctx *c, char *const *cols, size_t ncols, S_cols *k) {
+  k->doc = S_col(cols, ncols, "doc_id");
+  k->by = c->by_kind == BY_COLUMN ? S_col(cols, ncols, c->by) : -1;
+  k->date = S_col(cols, ncols, "date");
+  k->speaker = S_col(cols, ncols, "speaker");
 }
 
 /* The document and group of a row. Returns 1 when the row is left out (no
  * period), 0, or -1 with err (an unknown doc_id). */
-static int S_row(S_ctx *c, const sectag_table *t, size_t out, const S_cols *k, size_t row,
-                 size_t *doc, size_t *g, sectag_error *err) {
-  const char *id = sectag_table_get(t, row, k->doc);
+static int S_row(S_ctx *c, const S_view *v, size_t out, const S_cols *k, size_t *doc, size_t *g,
+                 sectag_error *err) {
+  const char *id = S_get(v, k->doc);
   long d = S_find(&c->docmap, id, strlen(id));
   if (d < 0 || c->doc_out[d] != out) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, t->path, t->lines[row], 0,
+    sectag_error_set(err, SECTAG_ERR_INPUT, v->path, v->line, 0,
                      "doc_id '%s' is not in %s; the tables of this OUTDIR do not belong "
                      "together: run sectag code again",
                      id, c->documents[out].path);
     return -1;
   }
   *doc = (size_t)d;
-  const char *v;
+  const char *val;
   size_t n;
   if (c->by_kind == BY_YEAR || c->by_kind == BY_MONTH) {
-    v = sectag_table_get(t, row, k->date);
-    n = S_period_len(v, c->by_kind);
+    val = S_get(v, k->date);
+    n = S_period_len(val, c->by_kind);
     if (!n) return 1;
   } else if (c->by_kind == BY_ROLE) {
-    const char *sp = sectag_table_get(t, row, k->speaker);
     sectag_buf_clear(&c->key);
     sectag_buf_puts(&c->key, id);
     sectag_buf_putc(&c->key, '\x1f');
-    sectag_buf_puts(&c->key, sp);
+    sectag_buf_puts(&c->key, S_get(v, k->speaker));
     long r = S_find(&c->roles, c->key.ptr, c->key.len);
-    v = r >= 0 ? c->roles.val[r] : "";
-    n = strlen(v);
+    val = r >= 0 ? c->roles.val[r] : "";
+    n = strlen(val);
   } else {
-    v = sectag_table_get(t, row, k->by);
-    n = strlen(v);
+    val = S_get(v, k->by);
+    n = strlen(val);
   }
   if (n == 0) {
     sectag_buf_clear(&c->key);
     sectag_buf_printf(&c->key, "(no %s)", c->by);
     *g = S_group(c, c->key.ptr, c->key.len);
   } else {
-    *g = S_group(c, v, n);
+    *g = S_group(c, val, n);
   }
   return 0;
 }
 
-static int S_load(sectag_table *t, const char *dir, int which, sectag_error *err) {
+static char *S_path(const char *dir, int which) {
   sectag_buf p = SECTAG_BUF_INIT;
   sectag_buf_puts(&p, dir);
   if (p.len && p.ptr[p.len - 1] != '/') sectag_buf_putc(&p, '/');
   sectag_buf_puts(&p, S_files[which]);
-  int rc = sectag_table_load(t, p.ptr, err);
-  sectag_buf_free(&p);
+  return sectag_buf_detach(&p);
+}
+
+static int S_load(sectag_table *t, const char *dir, int which, sectag_error *err) {
+  char *path = S_path(dir, which);
+  int rc = sectag_table_load(t, path, err);
+  free(path);
   return rc;
 }
 
 /* documents.csv: register every doc_id; a doc_id in two OUTDIRs is an error. */
 static int S_read_documents(S_ctx *c, size_t out, sectag_error *err) {
   const sectag_table *t = &c->documents[out];
-  long kid = S_require(t, "doc_id", err);
+  long kid = S_REQUIRE(t, "doc_id", err);
   if (kid < 0) return -1;
   long kdate = sectag_table_col(t, "date");
   for (size_t r = 0; r < t->nrows; r++) {
@@ -428,8 +464,8 @@ static int S_read_documents(S_ctx *c, size_t out, sectag_error *err) {
 
 static int S_read_speakers(S_ctx *c, size_t out, sectag_error *err) {
   const sectag_table *t = &c->speakers[out];
-  long kid = S_require(t, "doc_id", err), ksp = kid < 0 ? -1 : S_require(t, "speaker", err),
-       krole = ksp < 0 ? -1 : S_require(t, "role", err);
+  long kid = S_REQUIRE(t, "doc_id", err), ksp = kid < 0 ? -1 : S_REQUIRE(t, "speaker", err),
+       krole = ksp < 0 ? -1 : S_REQUIRE(t, "role", err);
   if (krole < 0) return -1;
   for (size_t r = 0; r < t->nrows; r++) {
     sectag_buf_clear(&c->key);
@@ -445,13 +481,15 @@ static int S_read_speakers(S_ctx *c, size_t out, sectag_error *err) {
 /* codes.csv: the polarity of every code, and code frequencies. */
 static int S_read_codes(S_ctx *c, size_t out, int count, sectag_error *err) {
   const sectag_table *t = &c->codes[out];
-  long kcode = S_require(t, "code", err), kpol = kcode < 0 ? -1 : S_require(t, "polarity", err),
-       kn = kpol < 0 ? -1 : S_require(t, "matches", err);
-  if (kn < 0 || S_require(t, "doc_id", err) < 0) return -1;
+  long kcode = S_REQUIRE(t, "code", err), kpol = kcode < 0 ? -1 : S_REQUIRE(t, "polarity", err),
+       kn = kpol < 0 ? -1 : S_REQUIRE(t, "matches", err);
+  if (kn < 0 || S_REQUIRE(t, "doc_id", err) < 0) return -1;
   S_cols k;
-  S_cols_of(c, t, &k);
+  S_cols_of(c, t->cols, t->ncols, &k);
   for (size_t r = 0; r < t->nrows; r++) {
-    const char *code = sectag_table_get(t, r, kcode), *pol = sectag_table_get(t, r, kpol);
+    S_view v;
+    S_view_of(t, r, &v);
+    const char *code = S_get(&v, kcode), *pol = S_get(&v, kpol);
     int added;
     size_t id = S_intern(&c->pol, code, strlen(code), &added);
     if (added) {
@@ -461,9 +499,9 @@ static int S_read_codes(S_ctx *c, size_t out, int count, sectag_error *err) {
       }
       c->pol.val[id] = pol;
       c->pol_out[id] = out;
-      c->pol_line[id] = t->lines[r];
+      c->pol_line[id] = v.line;
     } else if (strcmp(c->pol.val[id], pol) != 0) {
-      sectag_error_set(err, SECTAG_ERR_INPUT, t->path, t->lines[r], 0,
+      sectag_error_set(err, SECTAG_ERR_INPUT, t->path, v.line, 0,
                        "code '%s' is %s here but %s in %s:%lu; the OUTDIRs were coded with "
                        "different codebooks",
                        code, pol, c->pol.val[id], c->codes[c->pol_out[id]].path,
@@ -472,61 +510,124 @@ static int S_read_codes(S_ctx *c, size_t out, int count, sectag_error *err) {
     }
     if (!count) continue;
     uint64_t n;
-    if (S_count(t, r, kn, &n, err) != 0) return -1;
+    if (S_count(&v, kn, &n, err) != 0) return -1;
     size_t doc, g;
-    int rc = S_row(c, t, out, &k, r, &doc, &g, err);
+    int rc = S_row(c, &v, out, &k, &doc, &g, err);
     if (rc < 0) return -1;
     if (rc == 0) S_add(c, g, K_CODE, code, doc, n);
   }
   return 0;
 }
 
-static int S_read_terms(S_ctx *c, const sectag_table *t, size_t out, int count,
-                        sectag_error *err) {
-  long kterm = S_require(t, "term", err), kf = kterm < 0 ? -1 : S_require(t, "frequency", err);
-  if (kf < 0 || S_require(t, "doc_id", err) < 0) return -1;
+/* terms.csv and matches.csv, a row at a time. */
+typedef struct {
+  S_ctx *c;
+  size_t out;
+  int which, count;
+  const char *path;
+  char **cols;
+  size_t ncols;
+  int header;
   S_cols k;
-  S_cols_of(c, t, &k);
-  for (size_t r = 0; r < t->nrows; r++) {
-    uint64_t n;
-    if (S_count(t, r, kf, &n, err) != 0) return -1;
-    size_t doc, g;
-    int rc = S_row(c, t, out, &k, r, &doc, &g, err);
-    if (rc < 0) return -1;
-    if (rc) continue;
-    c->tokens[g] += n;
-    const char *term = sectag_table_get(t, r, kterm);
-    if (!count || (c->stop.n && S_find(&c->stop, term, strlen(term)) >= 0)) continue;
-    S_add(c, g, K_TERM, term, doc, n);
-  }
+  long kfeat, kn; /* term and frequency, or code */
+  sectag_error *err;
+} S_stream;
+
+static int S_term_row(S_stream *s, const S_view *v) {
+  S_ctx *c = s->c;
+  uint64_t n;
+  if (S_count(v, s->kn, &n, s->err) != 0) return -1;
+  size_t doc, g;
+  int rc = S_row(c, v, s->out, &s->k, &doc, &g, s->err);
+  if (rc) return rc < 0 ? -1 : 0;
+  c->tokens[g] += n;
+  const char *term = S_get(v, s->kfeat);
+  if (!s->count || (c->stop.n && S_find(&c->stop, term, strlen(term)) >= 0)) return 0;
+  S_add(c, g, K_TERM, term, doc, n);
   return 0;
 }
 
-static int S_read_matches(S_ctx *c, const sectag_table *t, size_t out, sectag_error *err) {
-  long kcode = S_require(t, "code", err);
-  if (kcode < 0 || S_require(t, "doc_id", err) < 0) return -1;
-  S_cols k;
-  S_cols_of(c, t, &k);
-  for (size_t r = 0; r < t->nrows; r++) {
-    size_t doc, g;
-    int rc = S_row(c, t, out, &k, r, &doc, &g, err);
-    if (rc < 0) return -1;
-    if (rc) continue;
-    const char *code = sectag_table_get(t, r, kcode);
-    long id = S_find(&c->pol, code, strlen(code));
-    if (id < 0) {
-      sectag_error_set(err, SECTAG_ERR_INPUT, t->path, t->lines[r], 0,
-                       "code '%s' has no row in codes.csv, so its polarity is unknown; the "
-                       "tables of this OUTDIR do not belong together: run sectag code again",
-                       code);
-      return -1;
-    }
-    if (strcmp(c->pol.val[id], "securitizing") == 0)
-      c->sec[g]++;
-    else if (strcmp(c->pol.val[id], "desecuritizing") == 0)
-      c->desec[g]++;
+static int S_match_row(S_stream *s, const S_view *v) {
+  S_ctx *c = s->c;
+  size_t doc, g;
+  int rc = S_row(c, v, s->out, &s->k, &doc, &g, s->err);
+  if (rc) return rc < 0 ? -1 : 0;
+  const char *code = S_get(v, s->kfeat);
+  long id = S_find(&c->pol, code, strlen(code));
+  if (id < 0) {
+    sectag_error_set(s->err, SECTAG_ERR_INPUT, v->path, v->line, 0,
+                     "code '%s' has no row in codes.csv, so its polarity is unknown; the "
+                     "tables of this OUTDIR do not belong together: run sectag code again",
+                     code);
+    return -1;
   }
+  if (strcmp(c->pol.val[id], "securitizing") == 0)
+    c->sec[g]++;
+  else if (strcmp(c->pol.val[id], "desecuritizing") == 0)
+    c->desec[g]++;
   return 0;
+}
+
+static int S_stream_row(void *ud, const sectag_csv_row *r) {
+  S_stream *s = ud;
+  if (!s->header) {
+    s->header = 1;
+    s->ncols = r->n;
+    s->cols = sectag_xcalloc(r->n + 1, sizeof *s->cols);
+    for (size_t i = 0; i < r->n; i++) s->cols[i] = sectag_xstrdup(r->f[i]);
+    int terms = s->which == T_TERMS;
+    s->kfeat = S_require(s->path, s->cols, s->ncols, terms ? "term" : "code", s->err);
+    s->kn = s->kfeat < 0 || !terms ? s->kfeat
+                                    : S_require(s->path, s->cols, s->ncols, "frequency", s->err);
+    if (s->kn < 0 || S_require(s->path, s->cols, s->ncols, "doc_id", s->err) < 0) return 1;
+    S_cols_of(s->c, s->cols, s->ncols, &s->k);
+    return 0;
+  }
+  if (r->n > s->ncols) { /* as sectag_table_load says it */
+    sectag_error_set(s->err, SECTAG_ERR_INPUT, s->path, r->line, 0,
+                     "row has %zu fields, the header has %zu; this is not a table sectag "
+                     "wrote, or it was edited",
+                     r->n, s->ncols);
+    return 1;
+  }
+  S_view v = {s->path, s->cols, s->ncols, r->f, r->n, r->line};
+  return (s->which == T_TERMS ? S_term_row(s, &v) : S_match_row(s, &v)) != 0;
+}
+
+static int S_read_stream(S_ctx *c, size_t out, int which, int count, sectag_error *err) {
+  char *path = S_path(c->opt->outdirs[out], which);
+  S_stream s = {c, out, which, count, path, NULL, 0, 0, {0, 0, 0, 0}, -1, -1, err};
+  int rc = -1;
+  sectag_buf data = SECTAG_BUF_INIT;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    sectag_error_set(err, SECTAG_ERR_USAGE, path, 0, 0, "cannot read: %s", strerror(errno));
+    goto done;
+  }
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sectag_buf_put(&data, chunk, n);
+  int failed = ferror(f);
+  fclose(f);
+  if (failed) {
+    sectag_error_set(err, SECTAG_ERR_USAGE, path, 0, 0, "cannot read: %s", strerror(errno));
+    goto done;
+  }
+  size_t bom = data.len >= 3 && memcmp(data.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  if (sectag_csv_read(data.ptr ? data.ptr + bom : "", data.len - bom, path, S_stream_row, &s,
+                      err) != 0)
+    goto done;
+  if (!s.header) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "the table is empty (no header row)");
+    goto done;
+  }
+  rc = 0;
+done:
+  sectag_buf_free(&data);
+  for (size_t i = 0; i < s.ncols; i++) free(s.cols[i]);
+  free(s.cols);
+  free(path);
+  return rc;
 }
 
 /* ------------------------------------------------------------ stopwords */
@@ -1089,27 +1190,11 @@ static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
   int feats = opt->report != SECTAG_REPORT_BALANCE;
   for (size_t o = 0; o < c->nout; o++)
     if (S_read_codes(c, o, feats && (kinds & SECTAG_KIND_CODE), err) != 0) return -1;
-  for (size_t o = 0; o < c->nout; o++) {
-    sectag_table t;
-    if (S_load(&t, opt->outdirs[o], T_TERMS, err) != 0) {
-      sectag_table_free(&t);
-      return -1;
-    }
-    int rc = S_read_terms(c, &t, o, feats && (kinds & SECTAG_KIND_TERM), err);
-    sectag_table_free(&t);
-    if (rc != 0) return -1;
-  }
+  for (size_t o = 0; o < c->nout; o++)
+    if (S_read_stream(c, o, T_TERMS, feats && (kinds & SECTAG_KIND_TERM), err) != 0) return -1;
   if (opt->report == SECTAG_REPORT_BALANCE)
-    for (size_t o = 0; o < c->nout; o++) {
-      sectag_table t;
-      if (S_load(&t, opt->outdirs[o], T_MATCHES, err) != 0) {
-        sectag_table_free(&t);
-        return -1;
-      }
-      int rc = S_read_matches(c, &t, o, err);
-      sectag_table_free(&t);
-      if (rc != 0) return -1;
-    }
+    for (size_t o = 0; o < c->nout; o++)
+      if (S_read_stream(c, o, T_MATCHES, 0, err) != 0) return -1;
 
   size_t present = c->groups.n;
   if (present < 2) {
