@@ -3,9 +3,12 @@
  * a result table of strings (frequencies, balance or keyness); see
  * compare.h. The statistics are in stats.c.
  *
- * The tables are read one at a time (terms.csv can be large) and folded
- * into sums keyed by (group, feature); nothing depends on row order, so
- * concatenated shards give the same result as one run. */
+ * The small tables (codes, documents, speakers) are loaded with
+ * sectag_table_load; terms.csv and matches.csv, which grow with the corpus,
+ * are streamed a row at a time. Rows are folded into sums keyed by (group,
+ * feature) and every output is sorted with a total order, so nothing
+ * depends on row order: shards compared together give the bytes of one
+ * run. */
 #include "compare.h"
 
 #include <dirent.h>
