@@ -39,5 +39,9 @@ vg "a manifest with bad rows" 1 code -q -c codebooks/securitization-es.yaml -o "
 vg "hostile inputs (entities, binary, bad JSON)" 1 code -q -c codebooks/securitization-es.yaml -o "$TMP/j" $I/hostile
 vg "overlapping periods" 2 code -q -c codebooks/securitization-es.yaml -o "$TMP/k" \
   --periods tests/periods/overlap.tsv $I/md
+vg "compare: keyness with stopwords" 0 compare "$TMP/f" "$TMP/g" --by group --target "López Obrador" \
+  --stopwords es --format csv -o "$TMP/key.csv"
+vg "compare: balance and a time series" 0 compare "$TMP/g" --by year --balance --format csv -o "$TMP/bal.csv"
+vg "compare: one group only (an error)" 2 compare "$TMP/f" --by group
 echo "1..$n"
 [ "$failed" -eq 0 ]
