@@ -105,3 +105,12 @@ char *sectag_buf_detach(sectag_buf *b) {
 }
 
 const char *sectag_buf_cstr(const sectag_buf *b) { return b->ptr ? b->ptr : S_empty; }
+
+uint64_t sectag_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}

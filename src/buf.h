@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct sectag_buf {
   char *ptr;
@@ -43,5 +44,7 @@ void *sectag_xcalloc(size_t n, size_t size);
 void *sectag_xrealloc(void *p, size_t n);
 char *sectag_xstrdup(const char *s);
 char *sectag_xstrndup(const char *s, size_t n);
+/* FNV-1a hash of n bytes, for the hash tables of counts. */
+uint64_t sectag_hash(const char *s, size_t n);
 
 #endif

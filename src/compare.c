@@ -29,14 +29,6 @@
 
 /* ------------------------------------------------------------ hash maps */
 
-static uint64_t S_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 /* Interned strings: each distinct byte string gets the next id. Keys are
  * owned copies; `val` is one pointer of payload per id. */
@@ -60,7 +52,7 @@ static void S_strmap_free(S_strmap *m) {
 
 static long S_find(const S_strmap *m, const char *s, size_t n) {
   if (!m->cap) return -1;
-  size_t h = (size_t)S_hash(s, n) & (m->cap - 1);
+  size_t h = (size_t)sectag_hash(s, n) & (m->cap - 1);
   while (m->slot[h]) {
     size_t id = m->slot[h] - 1;
     if (m->len[id] == n && memcmp(m->s[id], s, n) == 0) return (long)id;
@@ -74,7 +66,7 @@ static void S_rehash(S_strmap *m, size_t cap) {
   m->slot = sectag_xcalloc(cap, sizeof *m->slot);
   m->cap = cap;
   for (size_t id = 0; id < m->n; id++) {
-    size_t h = (size_t)S_hash(m->s[id], m->len[id]) & (cap - 1);
+    size_t h = (size_t)sectag_hash(m->s[id], m->len[id]) & (cap - 1);
     while (m->slot[h]) h = (h + 1) & (cap - 1);
     m->slot[h] = id + 1;
   }
@@ -96,7 +88,7 @@ static size_t S_intern(S_strmap *m, const char *s, size_t n, int *added) {
   m->s[nid] = sectag_xstrndup(s, n);
   m->len[nid] = n;
   m->val[nid] = NULL;
-  size_t h = (size_t)S_hash(s, n) & (m->cap - 1);
+  size_t h = (size_t)sectag_hash(s, n) & (m->cap - 1);
   while (m->slot[h]) h = (h + 1) & (m->cap - 1);
   m->slot[h] = nid + 1;
   return nid;
@@ -601,32 +593,13 @@ static int S_read_stream(S_ctx *c, size_t out, int which, int count, sectag_erro
   char *path = S_path(c->opt->outdirs[out], which);
   S_stream s = {c, out, which, count, path, NULL, 0, 0, {0, 0, 0, 0}, -1, -1, err};
   int rc = -1;
-  sectag_buf data = SECTAG_BUF_INIT;
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    sectag_error_set(err, SECTAG_ERR_USAGE, path, 0, 0, "cannot read: %s", strerror(errno));
-    goto done;
-  }
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sectag_buf_put(&data, chunk, n);
-  int failed = ferror(f);
-  fclose(f);
-  if (failed) {
-    sectag_error_set(err, SECTAG_ERR_USAGE, path, 0, 0, "cannot read: %s", strerror(errno));
-    goto done;
-  }
-  size_t bom = data.len >= 3 && memcmp(data.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  if (sectag_csv_read(data.ptr ? data.ptr + bom : "", data.len - bom, path, S_stream_row, &s,
-                      err) != 0)
-    goto done;
+  if (sectag_csv_read_file(path, S_stream_row, &s, err) != 0) goto done;
   if (!s.header) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "the table is empty (no header row)");
     goto done;
   }
   rc = 0;
 done:
-  sectag_buf_free(&data);
   for (size_t i = 0; i < s.ncols; i++) free(s.cols[i]);
   free(s.cols);
   free(path);

@@ -186,9 +186,7 @@ static int S_table_row(void *ud, const sectag_csv_row *r) {
   return 0;
 }
 
-int sectag_table_load(sectag_table *t, const char *path, sectag_error *err) {
-  memset(t, 0, sizeof *t);
-  t->path = sectag_xstrdup(path);
+int sectag_csv_read_file(const char *path, sectag_csv_row_fn fn, void *ud, sectag_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     sectag_error_set(err, SECTAG_ERR_USAGE, path, 0, 0, "cannot read: %s", strerror(errno));
@@ -206,11 +204,17 @@ int sectag_table_load(sectag_table *t, const char *path, sectag_error *err) {
     return -1;
   }
   size_t bom = data.len >= 3 && memcmp(data.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  S_load ld = {t, 0, 0, path, err};
-  int rc = sectag_csv_read(data.ptr ? data.ptr + bom : "", data.len - bom, path, S_table_row,
-                           &ld, err);
+  int rc = sectag_csv_read(data.ptr ? data.ptr + bom : "", data.len - bom, path, fn, ud, err);
   sectag_buf_free(&data);
-  if (rc != 0) return -1; /* 1: a row was refused, err is set */
+  return rc;
+}
+
+int sectag_table_load(sectag_table *t, const char *path, sectag_error *err) {
+  memset(t, 0, sizeof *t);
+  t->path = sectag_xstrdup(path);
+  S_load ld = {t, 0, 0, path, err};
+  if (sectag_csv_read_file(path, S_table_row, &ld, err) != 0)
+    return -1; /* 1: a row was refused, err is set */
   if (!ld.header) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0, "the table is empty (no header row)");
     return -1;

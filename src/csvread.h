@@ -26,6 +26,11 @@ typedef int (*sectag_csv_row_fn)(void *ud, const sectag_csv_row *row); /* nonzer
 int sectag_csv_read(const char *data, size_t len, const char *path, sectag_csv_row_fn fn,
                     void *ud, sectag_error *err);
 
+/* Reads a whole file (a BOM is dropped) and parses it with
+ * sectag_csv_read. Returns as sectag_csv_read does; -1 with
+ * SECTAG_ERR_USAGE when the file cannot be read. */
+int sectag_csv_read_file(const char *path, sectag_csv_row_fn fn, void *ud, sectag_error *err);
+
 /* Line and column of field k (0-based) of the row that starts at data[off],
  * on line `line`. */
 void sectag_csv_locate(const char *data, size_t len, size_t off, unsigned long line, size_t k,

@@ -420,3 +420,15 @@ void sectag_doc_turn(const sectag_doc *doc, size_t i, size_t *start, size_t *end
   if (end) *end = doc->turns[i].end;
   if (speaker) *speaker = doc->turns[i].speaker;
 }
+
+size_t sectag_doc_token_after(const sectag_doc *d, size_t off) {
+  size_t lo = 0, hi = d->ntokens;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->tokens[mid].end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}

@@ -155,6 +155,8 @@ void sectag_doc_add_turn(sectag_doc *doc, size_t start, size_t end, uint32_t spe
 /* Sets or replaces a string field (title, date, group): *field = copy of s
  * (NULL clears). */
 void sectag_doc_set_str(char **field, const char *s);
+/* The first token whose original end is after off (ntokens if none). */
+size_t sectag_doc_token_after(const sectag_doc *d, size_t off);
 /* The turn holding original offset off, or -1. */
 long sectag_doc_turn_at(const sectag_doc *doc, size_t off);
 /* Whether token i is counted (its speaker is selected, or there is no

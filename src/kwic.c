@@ -31,23 +31,12 @@
 #include "codebook.h"
 #include "error.h"
 #include "kwic.h"
+#include "textbuild.h"
 
-#define S_TEI_NS "http://www.tei-c.org/ns/1.0"
 
 /* ====================================================================== */
 /* Reading the TEI                                                         */
 
-static int S_is(const xmlNode *n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, (const xmlChar *)name) &&
-         (!n->ns || xmlStrEqual(n->ns->href, (const xmlChar *)S_TEI_NS));
-}
-
-static xmlNode *S_child(const xmlNode *n, const char *name) {
-  if (!n) return NULL;
-  for (xmlNode *c = n->children; c; c = c->next)
-    if (S_is(c, name)) return c;
-  return NULL;
-}
 
 /* An attribute as an owned string, or NULL. */
 static char *S_attr(const xmlNode *n, const char *name) {
@@ -135,16 +124,16 @@ static const char *S_speaker_id(const char *xml_id, char *const *codes, size_t n
 /* The speakers of profileDesc/particDesc/listPerson, in file order (the
  * order in which the document met them). */
 static void S_persons(S_build *b, xmlNode *header, char *const *codes, size_t ncodes) {
-  xmlNode *lp = S_child(S_child(S_child(header, "profileDesc"), "particDesc"), "listPerson");
+  xmlNode *lp = sectag_tei_child(sectag_tei_child(sectag_tei_child(header, "profileDesc"), "particDesc"), "listPerson");
   if (!lp) return;
   for (xmlNode *c = lp->children; c; c = c->next) {
-    int grp = S_is(c, "personGrp");
-    if (!grp && !S_is(c, "person")) continue;
+    int grp = sectag_tei_is(c, "personGrp");
+    if (!grp && !sectag_tei_is(c, "person")) continue;
     char *id = S_xml_id(c);
     if (!id) continue;
     char *role = S_attr(c, "role");
     char *label = NULL;
-    xmlNode *pn = S_child(c, "persName");
+    xmlNode *pn = sectag_tei_child(c, "persName");
     if (pn) {
       xmlChar *t = xmlNodeGetContent(pn);
       label = sectag_xstrdup(t ? (const char *)t : "");
@@ -174,7 +163,7 @@ static uint32_t S_speaker_of(S_build *b, const char *who) {
 /* An element of the body ends: its text is [start, b->text.len). */
 static void S_leave(S_build *b, xmlNode *n, size_t start) {
   size_t end = b->text.len;
-  if (S_is(n, "note")) {
+  if (sectag_tei_is(n, "note")) {
     if (end <= start) return;
     char *type = S_attr(n, "type");
     if (b->nhidden == b->caphidden) {
@@ -183,7 +172,7 @@ static void S_leave(S_build *b, xmlNode *n, size_t start) {
     }
     b->hidden[b->nhidden++] = (sectag_hidden){start, end, S_hidden_kind(type)};
     free(type);
-  } else if (S_is(n, "u")) {
+  } else if (sectag_tei_is(n, "u")) {
     char *who = S_attr(n, "who");
     const char *id = S_ref(who);
     if (end > start && id && *id) {
@@ -195,7 +184,7 @@ static void S_leave(S_build *b, xmlNode *n, size_t start) {
       b->turns[b->nturns++] = (S_turnrec){start, end, sp};
     }
     free(who);
-  } else if (S_is(n, "seg") || S_is(n, "anchor")) {
+  } else if (sectag_tei_is(n, "seg") || sectag_tei_is(n, "anchor")) {
     char *id = S_xml_id(n);
     if (!id) return;
     if (b->nids == b->capids) {
@@ -251,11 +240,11 @@ static const S_idpos *S_find_id(const S_build *b, const char *id) {
 /* The codebook's categories: every <category xml:id> of the taxonomies
  * of classDecl but the groups'. */
 static void S_taxonomy(sectag_tei_doc *t, xmlNode *header) {
-  xmlNode *cd = S_child(S_child(header, "encodingDesc"), "classDecl");
+  xmlNode *cd = sectag_tei_child(sectag_tei_child(header, "encodingDesc"), "classDecl");
   if (!cd) return;
   size_t cap = 0;
   for (xmlNode *tx = cd->children; tx; tx = tx->next) {
-    if (!S_is(tx, "taxonomy")) continue;
+    if (!sectag_tei_is(tx, "taxonomy")) continue;
     char *tid = S_xml_id(tx);
     int groups = tid && strcmp(tid, "sectag-groups") == 0;
     free(tid);
@@ -263,7 +252,7 @@ static void S_taxonomy(sectag_tei_doc *t, xmlNode *header) {
     /* depth-first, in file order */
     xmlNode *n = tx->children;
     while (n) {
-      if (S_is(n, "category")) {
+      if (sectag_tei_is(n, "category")) {
         char *id = S_xml_id(n);
         if (id) {
           if (t->ncodes == cap) {
@@ -291,15 +280,15 @@ static void S_taxonomy(sectag_tei_doc *t, xmlNode *header) {
 static void S_spans(sectag_tei_doc *t, const S_build *b, xmlNode *tei) {
   size_t cap = 0;
   for (xmlNode *so = tei->children; so; so = so->next) {
-    if (!S_is(so, "standOff")) continue;
+    if (!sectag_tei_is(so, "standOff")) continue;
     for (xmlNode *g = so->children; g; g = g->next) {
-      if (!S_is(g, "spanGrp")) continue;
+      if (!sectag_tei_is(g, "spanGrp")) continue;
       char *gt = S_attr(g, "type");
       int ours = gt && strcmp(gt, "sectag-matches") == 0;
       free(gt);
       if (!ours) continue;
       for (xmlNode *s = g->children; s; s = s->next) {
-        if (!S_is(s, "span")) continue;
+        if (!sectag_tei_is(s, "span")) continue;
         char *ana = S_attr(s, "ana"), *target = S_attr(s, "target");
         char *from = S_attr(s, "from"), *to = S_attr(s, "to");
         const S_idpos *a = NULL, *z = NULL;
@@ -498,15 +487,15 @@ int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
   free(src);
   if (!x) return -1;
   xmlNode *tei = xmlDocGetRootElement(x);
-  xmlNode *body = S_child(S_child(tei, "text"), "body");
-  if (!S_is(tei, "TEI") || !body) {
+  xmlNode *body = sectag_tei_child(sectag_tei_child(tei, "text"), "body");
+  if (!sectag_tei_is(tei, "TEI") || !body) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,
                      "not a TEI file of sectag code (no <TEI><text><body>); run sectag code "
                      "again");
     xmlFreeDoc(x);
     return -1;
   }
-  xmlNode *header = S_child(tei, "teiHeader");
+  xmlNode *header = sectag_tei_child(tei, "teiHeader");
   S_taxonomy(t, header);
 
   S_build b;
@@ -627,25 +616,13 @@ static char *S_key(const sectag_doc *doc, size_t a, size_t b, int backwards, sec
   return sectag_xstrndup(tmp->ptr ? tmp->ptr : "", tmp->len);
 }
 
-/* First token whose original end is after off (as match.c). */
-static size_t S_tok_after(const sectag_doc *d, size_t off) {
-  size_t lo = 0, hi = d->ntokens;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (d->tokens[mid].end <= off)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
 
 static void S_add_line(S_run *r, const sectag_doc *doc, size_t row, const char *code,
                        size_t start, size_t end) {
   sectag_kwic *k = r->k;
   size_t win = r->opt->window;
   /* tokens as match.c counts them */
-  size_t first = S_tok_after(doc, start), last = S_tok_after(doc, end);
+  size_t first = sectag_doc_token_after(doc, start), last = sectag_doc_token_after(doc, end);
   if (last < doc->ntokens && doc->tokens[last].start < end) last++;
   if (last < first) last = first;
   if (k->nlines == k->caplines) {

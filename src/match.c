@@ -266,18 +266,6 @@ static int S_cmp_matches(const void *a, const void *b) {
   return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* First token whose original end is after off. */
-static size_t S_tok_after(const sectag_doc *d, size_t off) {
-  size_t lo = 0, hi = d->ntokens;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (d->tokens[mid].end <= off)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
 
 /* Runs one rule over the shadow text, appending candidates. */
 static int S_run_rule(const sectag_matcher *m, sectag_doc *d, size_t ri, pcre2_match_data *md,
@@ -389,8 +377,8 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
     mt->end = sectag_doc_orig_end(d, mt->nend);
     mt->rule = cands[i].rule;
     mt->code = (uint32_t)cb->rules[mt->rule].code;
-    mt->first_tok = S_tok_after(d, mt->start);
-    mt->end_tok = S_tok_after(d, mt->end);
+    mt->first_tok = sectag_doc_token_after(d, mt->start);
+    mt->end_tok = sectag_doc_token_after(d, mt->end);
     if (mt->end_tok < d->ntokens && d->tokens[mt->end_tok].start < mt->end) mt->end_tok++;
     if (mt->first_tok >= mt->end_tok) continue; /* covers only white space */
     /* a speaker filter: matches in other speakers' turns are not coded */

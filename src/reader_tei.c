@@ -50,29 +50,16 @@
 #include "speakers.h"
 #include "textbuild.h"
 
-#define S_TEI_NS "http://www.tei-c.org/ns/1.0"
 
 /* ---------------------------------------------------------------------- */
 /* Tree helpers.                                                           */
 
-/* Whether n is the TEI element `name` (in the TEI namespace, or in none). */
-static int S_is(const xmlNode *n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, (const xmlChar *)name) &&
-         (!n->ns || xmlStrEqual(n->ns->href, (const xmlChar *)S_TEI_NS));
-}
-
-static xmlNode *S_child(const xmlNode *n, const char *name) {
-  if (!n) return NULL;
-  for (xmlNode *c = n->children; c; c = c->next)
-    if (S_is(c, name)) return c;
-  return NULL;
-}
 
 /* The first element `name` strictly below root. */
 static xmlNode *S_find(xmlNode *root, const char *name) {
   if (!root) return NULL;
   for (xmlNode *n = sectag_textbuild_next(root, root, 0); n; n = sectag_textbuild_next(n, root, 0))
-    if (S_is(n, name)) return n;
+    if (sectag_tei_is(n, name)) return n;
   return NULL;
 }
 
@@ -90,7 +77,7 @@ static int S_try_date(const char *s, char iso[11]) {
  * whose text, is a date. */
 static int S_date_under(xmlNode *root, char iso[11]) {
   for (xmlNode *n = root; n; n = sectag_textbuild_next(n, root, 0)) {
-    if (!S_is(n, "date")) continue;
+    if (!sectag_tei_is(n, "date")) continue;
     xmlChar *when = xmlGetNoNsProp(n, (const xmlChar *)"when");
     char *c = when ? sectag_textbuild_collapse((const char *)when) : sectag_textbuild_node_text(n);
     xmlFree(when);
@@ -102,13 +89,13 @@ static int S_date_under(xmlNode *root, char iso[11]) {
 }
 
 static void S_header(sectag_doc *doc, xmlNode *tei) {
-  xmlNode *h = S_child(tei, "teiHeader");
-  xmlNode *file = S_child(h, "fileDesc"), *profile = S_child(h, "profileDesc");
-  char *title = sectag_textbuild_node_text(S_child(S_child(file, "titleStmt"), "title"));
+  xmlNode *h = sectag_tei_child(tei, "teiHeader");
+  xmlNode *file = sectag_tei_child(h, "fileDesc"), *profile = sectag_tei_child(h, "profileDesc");
+  char *title = sectag_textbuild_node_text(sectag_tei_child(sectag_tei_child(file, "titleStmt"), "title"));
   if (title) sectag_doc_set_str(&doc->title, title);
   free(title);
-  xmlNode *where[] = {S_child(profile, "settingDesc"), S_child(profile, "creation"),
-                      S_child(file, "sourceDesc"), S_child(file, "publicationStmt")};
+  xmlNode *where[] = {sectag_tei_child(profile, "settingDesc"), sectag_tei_child(profile, "creation"),
+                      sectag_tei_child(file, "sourceDesc"), sectag_tei_child(file, "publicationStmt")};
   char iso[11];
   for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
     if (!where[i]) continue;
@@ -116,7 +103,7 @@ static void S_header(sectag_doc *doc, xmlNode *tei) {
     if (i == 3) { /* publicationStmt/date only, not a date deeper inside */
       found = -1;
       for (xmlNode *c = where[i]->children; c && found != 0; c = c->next)
-        if (S_is(c, "date")) found = S_date_under(c, iso);
+        if (sectag_tei_is(c, "date")) found = S_date_under(c, iso);
     } else {
       found = S_date_under(where[i], iso);
     }
@@ -146,20 +133,20 @@ static const char *const S_blocks[] = {
 
 static int S_in(const xmlNode *n, const char *const *names) {
   for (; *names; names++)
-    if (S_is(n, *names)) return 1;
+    if (sectag_tei_is(n, *names)) return 1;
   return 0;
 }
 
 static unsigned S_flags(const xmlNode *n) {
   if (n->type != XML_ELEMENT_NODE) return 0;
   if (S_in(n, S_drop)) return S_DROP;
-  if (S_is(n->parent, "choice") && (S_is(n, "sic") || S_is(n, "orig") || S_is(n, "abbr")))
+  if (sectag_tei_is(n->parent, "choice") && (sectag_tei_is(n, "sic") || sectag_tei_is(n, "orig") || sectag_tei_is(n, "abbr")))
     return S_DROP;
-  if (S_is(n, "u") || S_is(n, "sp")) return S_BLOCK | S_TURN;
+  if (sectag_tei_is(n, "u") || sectag_tei_is(n, "sp")) return S_BLOCK | S_TURN;
   if (S_in(n, S_blocks)) return S_BLOCK;
-  if (S_is(n, "seg") && S_is(n->parent, "u")) return S_BLOCK;
-  if (S_is(n, "cell")) return S_CELL;
-  if (S_is(n, "lb")) return S_BR;
+  if (sectag_tei_is(n, "seg") && sectag_tei_is(n->parent, "u")) return S_BLOCK;
+  if (sectag_tei_is(n, "cell")) return S_CELL;
+  if (sectag_tei_is(n, "lb")) return S_BR;
   return 0;
 }
 
@@ -190,8 +177,8 @@ static char *S_label(xmlNode *n) {
     free(c);
     c = NULL;
   }
-  if (!S_is(n, "sp")) return NULL;
-  c = sectag_textbuild_node_text(S_child(n, "speaker"));
+  if (!sectag_tei_is(n, "sp")) return NULL;
+  c = sectag_textbuild_node_text(sectag_tei_child(n, "speaker"));
   if (!c) return NULL;
   size_t k = strlen(c);
   while (k > 0 && (c[k - 1] == ':' || c[k - 1] == ' ')) c[--k] = '\0';
@@ -426,13 +413,13 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
 
   xmlNode *root = xmlDocGetRootElement(xdoc);
   xmlNode *tei = NULL;
-  if (S_is(root, "TEI")) {
+  if (sectag_tei_is(root, "TEI")) {
     tei = root;
-  } else if (S_is(root, "teiCorpus")) {
+  } else if (sectag_tei_is(root, "teiCorpus")) {
     size_t more = 0;
     for (xmlNode *n = sectag_textbuild_next(root, root, 0); n;
-         n = sectag_textbuild_next(n, root, S_is(n, "TEI")))
-      if (S_is(n, "TEI")) {
+         n = sectag_textbuild_next(n, root, sectag_tei_is(n, "TEI")))
+      if (sectag_tei_is(n, "TEI")) {
         if (!tei)
           tei = n;
         else
@@ -459,8 +446,8 @@ static int S_parse(sectag_doc *doc, const char *src, size_t len, const sectag_re
     xmlFreeDoc(xdoc);
     return -1;
   }
-  xmlNode *text = S_child(tei, "text");
-  xmlNode *body = S_child(text, "body");
+  xmlNode *text = sectag_tei_child(tei, "text");
+  xmlNode *body = sectag_tei_child(text, "body");
   if (!body) body = S_find(text, "body"); /* <text><group><text><body> */
   if (!body) {
     sectag_error_set(err, SECTAG_ERR_INPUT, where, (unsigned long)xmlGetLineNo(tei), 0,

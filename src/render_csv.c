@@ -131,14 +131,6 @@ typedef struct {
   size_t count;
 } S_term;
 
-static uint64_t S_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 static int S_cmp_terms(const void *a, const void *b) {
   const S_term *x = a, *y = b;
@@ -171,7 +163,7 @@ static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t c
     if (!sectag_doc_token_counted(doc, i) || S_group_of_token(doc, i) != g) continue;
     const char *s = doc->shadow + t->nstart;
     size_t n = t->nend - t->nstart;
-    size_t h = (size_t)S_hash(s, n) & (cap - 1);
+    size_t h = (size_t)sectag_hash(s, n) & (cap - 1);
     while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
     if (!tab[h].s) {
       tab[h].s = s;

@@ -123,3 +123,15 @@ xmlNode *sectag_textbuild_next(xmlNode *n, const xmlNode *root, int skip) {
   }
   return NULL;
 }
+
+int sectag_tei_is(const xmlNode *n, const char *name) {
+  return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, (const xmlChar *)name) &&
+         (!n->ns || xmlStrEqual(n->ns->href, (const xmlChar *)SECTAG_TEI_NS));
+}
+
+xmlNode *sectag_tei_child(const xmlNode *n, const char *name) {
+  if (!n) return NULL;
+  for (xmlNode *c = n->children; c; c = c->next)
+    if (sectag_tei_is(c, name)) return c;
+  return NULL;
+}

@@ -81,4 +81,11 @@ char *sectag_textbuild_node_text(const xmlNode *n);
  * pointers), so deeply nested markup cannot overflow the stack. */
 xmlNode *sectag_textbuild_next(xmlNode *n, const xmlNode *root, int skip);
 
+#define SECTAG_TEI_NS "http://www.tei-c.org/ns/1.0"
+
+/* Whether n is the TEI element `name` (in the TEI namespace, or in none). */
+int sectag_tei_is(const xmlNode *n, const char *name);
+/* The first child of n that is the TEI element `name`, or NULL. */
+xmlNode *sectag_tei_child(const xmlNode *n, const char *name);
+
 #endif
