@@ -18,16 +18,9 @@
 set -u
 SECTAG=$1
 ROOT=$2
-HERE="$ROOT/tests/e2e"
 IN=tests/e2e/compare
-EXP="$HERE/expected"
-TMP=$(mktemp -d)
-trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
-cd "$ROOT" || exit 1
-source "$HERE/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-ES=codebooks/securitization-es.yaml
-MX=corpora/periods/mexico-presidents.tsv
 SP=corpora/speakers/es-conferencias.tsv
 LO="López Obrador"
 err() { sed -E "s|$TMP|TMP|g" "$TMP/stderr"; }

@@ -13,19 +13,9 @@
 set -u
 SECTAG=$1
 ROOT=$2
-SCHEMA="$ROOT/../shared/schemas/tei_all.rng"
-HERE="$ROOT/tests/e2e"
 IN=tests/e2e/intake
-EXP="$HERE/expected"
-TMP=$(mktemp -d)
-trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
-cd "$ROOT" || exit 1
-source "$HERE/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-ES=codebooks/securitization-es.yaml
-EN=codebooks/securitization-en.yaml
-MX=corpora/periods/mexico-presidents.tsv
-US=corpora/periods/us-presidents.tsv
 BODY_FILES=() # TEI files whose source is the text itself (txt, md)
 # the summary line without its timing
 summary() { sed -E "s|$TMP|TMP|g; s/[0-9.]+ s \([0-9.]+ MB\/s\)/T s (R MB\/s)/" "$TMP/stderr"; }

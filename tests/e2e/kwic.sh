@@ -17,17 +17,8 @@
 set -u
 SECTAG=$1
 ROOT=$2
-HERE="$ROOT/tests/e2e"
-EXP="$HERE/expected"
-TMP=$(mktemp -d)
-trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
-cd "$ROOT" || exit 1
-source "$HERE/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-ES=codebooks/securitization-es.yaml
-EN=codebooks/securitization-en.yaml
-MX=corpora/periods/mexico-presidents.tsv
-US=corpora/periods/us-presidents.tsv
 errors() { sed -E "s|$TMP|TMP|g" "$TMP/stderr"; }
 
 # ------------------------------------------------- OUTDIRs to read

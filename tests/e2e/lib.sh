@@ -1,6 +1,18 @@
-# lib.sh: what the e2e scripts share (sourced, not run). Expects SECTAG,
-# ROOT, HERE and TMP to be set. Counts TAP checks in $n and failures in
-# $failed; collects TEI files to validate in TEI_FILES.
+# lib.sh: what the e2e scripts share (sourced, not run). Expects SECTAG and
+# ROOT to be set (the script's two arguments). Sets HERE, EXP, SCHEMA, a
+# scratch folder TMP (removed on exit) and the paths of the shipped
+# codebooks and periods, and changes to ROOT. Counts TAP checks in $n and
+# failures in $failed; collects TEI files to validate in TEI_FILES.
+HERE="$ROOT/tests/e2e"
+EXP="$HERE/expected"
+SCHEMA="$ROOT/../shared/schemas/tei_all.rng"
+TMP=$(mktemp -d)
+trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+cd "$ROOT" || exit 1
+ES=codebooks/securitization-es.yaml
+EN=codebooks/securitization-en.yaml
+MX=corpora/periods/mexico-presidents.tsv
+US=corpora/periods/us-presidents.tsv
 n=0
 failed=0
 TEI_FILES=()

@@ -10,13 +10,8 @@
 set -u
 SECTAG=$1
 ROOT=$2
-SCHEMA="$ROOT/../shared/schemas/tei_all.rng"
-HERE="$ROOT/tests/e2e"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$ROOT" || exit 1
 
-source "$HERE/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- help
 run --help
