@@ -74,15 +74,17 @@ const char sectag_compare_usage[] =
     "  sectag compare out/sample-es --by group --target \"López Obrador\"\n"
     "  sectag compare out/sample-es --by year --kind code -o years.csv\n"
     "\n"
-    "Exit status: 0 success; 1 a table is malformed; 2 usage error (bad option,\n"
-    "not an OUTDIR, unknown column or group); 4 cannot write the output.\n";
+    "Exit status: 0 success; 1 a table is malformed, or OUTDIRs coded with\n"
+    "codebooks that disagree; 2 usage error (bad option, not an OUTDIR, a\n"
+    "table that cannot be read, unknown column or group, a doc_id in two\n"
+    "OUTDIRs); 4 cannot write the output.\n";
 
 static void S_print_error(const sectag_error *e) {
   char *msg = sectag_error_format(e);
   if (e->path)
     fprintf(stderr, "%s\n", msg);
   else
-    fprintf(stderr, "sectag: %s\n", msg);
+    fprintf(stderr, "sectag compare: %s\n", msg);
   free(msg);
 }
 
@@ -345,7 +347,7 @@ static int S_run(S_args *a) {
       status = EXIT_OUTPUT;
     }
   } else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-    fputs("sectag: cannot write to standard output\n", stderr);
+    fputs("sectag compare: cannot write to standard output\n", stderr);
     status = EXIT_OUTPUT;
   }
   sectag_buf_free(&out);

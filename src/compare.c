@@ -701,15 +701,17 @@ static int S_cmp_str(const void *a, const void *b) {
 char *sectag_stopwords_path(const char *arg, const char *const *dirs, size_t ndirs,
                             sectag_error *err) {
   struct stat st;
-  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) return sectag_xstrdup(arg);
-  if (!S_is_name(arg)) return sectag_xstrdup(arg); /* a path: reading it says what is wrong */
+  /* a list's name (es, en) first: a stray file "es" in the working folder
+   * must not stand in for the shipped list */
   sectag_buf p = SECTAG_BUF_INIT;
-  for (size_t i = 0; i < ndirs; i++) {
+  for (size_t i = 0; S_is_name(arg) && i < ndirs; i++) {
     sectag_buf_clear(&p);
     sectag_buf_printf(&p, "%s/%s.txt", dirs[i], arg);
     if (stat(p.ptr, &st) == 0 && S_ISREG(st.st_mode)) return sectag_buf_detach(&p);
   }
   sectag_buf_free(&p);
+  if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) return sectag_xstrdup(arg);
+  if (!S_is_name(arg)) return sectag_xstrdup(arg); /* a path: reading it says what is wrong */
   /* the lists there are */
   char **names = NULL;
   size_t n = 0, cap = 0;

@@ -66,7 +66,8 @@ int sectag_out_open(sectag_out *o, const char *path, sectag_error *err) {
   int fd = mkstemp(t.ptr);
   if (fd < 0) {
     sectag_error_set(err, SECTAG_ERR_OUTPUT, path, 0, 0,
-                     "cannot create output file: %s; check that OUTDIR is writable",
+                     "cannot create output file: %s; check that its folder exists and is "
+                     "writable",
                      strerror(errno));
     sectag_buf_free(&t);
     return -1;

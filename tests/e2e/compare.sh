@@ -239,7 +239,7 @@ eq "a column missing in one OUTDIR is empty there" \
 # ------------------------------------------------- output
 run compare "$TMP/ab" --balance -o "$TMP/out/balance.csv"
 eq "-o FILE into a missing folder: exit 4" "$status:$(err)" \
-  "4:TMP/out/balance.csv: cannot create output file: No such file or directory; check that OUTDIR is writable"
+  "4:TMP/out/balance.csv: cannot create output file: No such file or directory; check that its folder exists and is writable"
 mkdir -p "$TMP/out"
 run compare "$TMP/ab" --balance -o "$TMP/out/balance.csv"
 eq "-o FILE: exit 0, nothing on stdout" "$status:$(cat "$TMP/stdout")$(err)" "0:"
@@ -277,7 +277,7 @@ done
 # ------------------------------------------------- warnings and errors
 run compare "$TMP/ab" "$TMP/undated" --by year --balance
 eq "--by year: undated documents are left out, with one warning" "$status:$(err)" \
-  "0:sectag: warning: 1 of 6 documents has no date (or none with a year) and is left out of --by year"
+  "0:sectag compare: warning: 1 of 6 documents has no date (or none with a year) and is left out of --by year"
 check "--by year with an undated document: the same table" cmp "$TMP/stdout" "$F/year-balance.csv"
 mkdir -p "$TMP/years"
 printf 'La guerra.\n' >"$TMP/years/1990_bush.txt"
@@ -286,57 +286,57 @@ run code -q -c $ES -o "$TMP/years-out" --meta-from-name '{date}_{name}' "$TMP/ye
 run compare "$TMP/ab" "$TMP/years-out" --by month --balance
 eq "--by month: documents dated only by a year are left out, with one warning" \
   "$status:$(err):$(tr -d '\r' <"$TMP/stdout" | sed -n 2p | cut -d, -f1)" \
-  "0:sectag: warning: 2 of 7 documents have no date (or none with a month) and are left out of --by month:2008-03"
+  "0:sectag compare: warning: 2 of 7 documents have no date (or none with a month) and are left out of --by month:2008-03"
 run compare "$TMP/ab" "$TMP/years-out" --by year --balance
 eq "--by year: the same documents count" "$status:$(err):$(tr -d '\r' <"$TMP/stdout" | sed -n 2p | cut -d, -f1-4)" "0::1990,2,1,0"
 
 mkdir -p "$TMP/empty"
 run compare "$TMP/empty"
 eq "not an OUTDIR" "$status:$(err)" \
-  "2:sectag: TMP/empty is not an OUTDIR of sectag code: codes.csv is missing; run sectag code first"
+  "2:sectag compare: TMP/empty is not an OUTDIR of sectag code: codes.csv is missing; run sectag code first"
 mkdir -p "$TMP/half" && cp "$TMP/ab/codes.csv" "$TMP/half/"
 run compare "$TMP/half"
 eq "an OUTDIR without terms.csv" "$status:$(err)" \
-  "2:sectag: TMP/half is not an OUTDIR of sectag code: terms.csv is missing; run sectag code first"
+  "2:sectag compare: TMP/half is not an OUTDIR of sectag code: terms.csv is missing; run sectag code first"
 run compare "$TMP/nowhere"
 eq "a folder that does not exist" "$status:$(err)" \
-  "2:sectag: TMP/nowhere is not an OUTDIR of sectag code: no such folder; run sectag code first"
+  "2:sectag compare: TMP/nowhere is not an OUTDIR of sectag code: no such folder; run sectag code first"
 run compare "$TMP/ab" --by partido
 eq "--by a column that does not exist: the columns are listed" "$status:$(err)" \
-  "2:sectag: --by partido: the tables have no such column; group by one of: doc_id, date, group, speaker, year, month, role (the column sectag code took with --group-field is called group)"
+  "2:sectag compare: --by partido: the tables have no such column; group by one of: doc_id, date, group, speaker, year, month, role (the column sectag code took with --group-field is called group)"
 run compare "$TMP/a"
 eq "a single group" "$status:$(err)" \
-  "2:sectag: compare needs at least two groups; --by group gives only one: Calderón"
+  "2:sectag compare: compare needs at least two groups; --by group gives only one: Calderón"
 run compare "$TMP/ab" --target Fox
 eq "--target not among the groups" "$status:$(err)" \
-  "2:sectag: --target 'Fox' is not a group of --by group; the groups are: Calderón, López Obrador"
+  "2:sectag compare: --target 'Fox' is not a group of --by group; the groups are: Calderón, López Obrador"
 run compare "$TMP/ab" --target Calderón --reference Zedillo
 eq "--reference not among the groups" "$status:$(err)" \
-  "2:sectag: --reference 'Zedillo' is not a group of --by group; the groups are: Calderón, López Obrador"
+  "2:sectag compare: --reference 'Zedillo' is not a group of --by group; the groups are: Calderón, López Obrador"
 run compare "$TMP/ab" --by month --target 2019
 eq "--target: at most 20 groups are listed" "$status:$(err)" \
-  "2:sectag: --target '2019' is not a group of --by month; the groups are: 2008-03, 2008-04, 2008-05, 2008-06, 2008-07, 2008-08, 2008-09, 2008-10, 2008-11, 2008-12, 2009-01, 2009-02, 2009-03, 2009-04, 2009-05, 2009-06, 2009-07, 2009-08, 2009-09, 2009-10 and 136 more"
+  "2:sectag compare: --target '2019' is not a group of --by month; the groups are: 2008-03, 2008-04, 2008-05, 2008-06, 2008-07, 2008-08, 2008-09, 2008-10, 2008-11, 2008-12, 2009-01, 2009-02, 2009-03, 2009-04, 2009-05, 2009-06, 2009-07, 2009-08, 2009-09, 2009-10 and 136 more"
 run compare "$TMP/ab" --target Calderón --reference Calderón
 eq "--reference equal to --target" "$status:$(err)" \
-  "2:sectag: --reference is the same group as --target ('Calderón'); give another group, or leave --reference out to compare with all other groups together"
+  "2:sectag compare: --reference is the same group as --target ('Calderón'); give another group, or leave --reference out to compare with all other groups together"
 run compare "$TMP/ab" --by year --target 2015
 eq "--target an empty year: nothing to compare" "$status:$(err)" \
-  "2:sectag: the target ('2015') has no tokens, so there is nothing to compare"
+  "2:sectag compare: the target ('2015') has no tokens, so there is nothing to compare"
 run compare "$TMP/ab" --target Calderón --stopwords fr
 eq "an unknown --stopwords list" "$status:$(err)" \
-  "2:sectag: unknown --stopwords list 'fr': give en or es, or a file with one word per line"
+  "2:sectag compare: unknown --stopwords list 'fr': give en or es, or a file with one word per line"
 run compare "$TMP/ab" --target Calderón --stopwords "$TMP/no-such-list.txt"
 eq "a --stopwords file that does not exist" "$status:$(err)" \
   "2:TMP/no-such-list.txt: cannot read the stopword list: No such file or directory; give es, en or a file with one word per line"
 run compare "$TMP/a" "$TMP/ab"
 eq "a doc_id in two OUTDIRs: exit 2, both named" "$status:$(err)" \
-  "2:sectag: doc_id 'conferencia-2008-03-04' is in two OUTDIRs: TMP/a/documents.csv:2 and TMP/ab/documents.csv:2; a document may be counted only once, so leave one OUTDIR out or code the document once"
+  "2:sectag compare: doc_id 'conferencia-2008-03-04' is in two OUTDIRs: TMP/a/documents.csv:2 and TMP/ab/documents.csv:2; a document may be counted only once, so leave one OUTDIR out or code the document once"
 run compare "$TMP/a" "$TMP/a"
 eq "an OUTDIR given twice" "$status:$(err)" \
-  "2:sectag: OUTDIR TMP/a is given twice; its documents would be counted twice"
+  "2:sectag compare: OUTDIR TMP/a is given twice; its documents would be counted twice"
 run compare "$TMP/undated" --by year
 eq "--by year without dated documents" "$status:$(err)" \
-  "2:sectag: --by year needs dated documents, and no document has a year in its date (the date column of documents.csv); give dates with --manifest, --meta-from-name or a date line, and run sectag code again"
+  "2:sectag compare: --by year needs dated documents, and no document has a year in its date (the date column of documents.csv); give dates with --manifest, --meta-from-name or a date line, and run sectag code again"
 
 cp -r "$TMP/ab" "$TMP/bad"
 sed -i '3s/,[0-9]*\r$/,x\r/' "$TMP/bad/terms.csv"
