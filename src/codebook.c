@@ -26,14 +26,16 @@ static const char *const S_top_keys[] = {"sectag",  "name",    "language", "desc
 enum { TOP_SECTAG, TOP_NAME, TOP_LANGUAGE, TOP_DESCRIPTION, TOP_ACCENTS, TOP_OVERLAP,
        TOP_CODES, TOP_NKEYS };
 
-static const char *const S_code_keys[] = {"label",   "polarity", "definition",
-                                          "include", "exclude",  "source",
-                                          "patterns", "examples", "counterexamples"};
+static const char *const S_code_keys[] = {
+    "label",    "polarity", "definition",      "include", "exclude", "source", "patterns",
+    "examples", "counterexamples", "words",    "unless",  "near",    "window"};
 enum { CODE_LABEL, CODE_POLARITY, CODE_DEFINITION, CODE_INCLUDE, CODE_EXCLUDE, CODE_SOURCE,
-       CODE_PATTERNS, CODE_EXAMPLES, CODE_COUNTEREXAMPLES, CODE_NKEYS };
+       CODE_PATTERNS, CODE_EXAMPLES, CODE_COUNTEREXAMPLES, CODE_WORDS, CODE_UNLESS, CODE_NEAR,
+       CODE_WINDOW, CODE_NKEYS };
 
-static const char *const S_rule_keys[] = {"id", "pattern", "partial"};
-enum { RULE_ID, RULE_PATTERN, RULE_PARTIAL, RULE_NKEYS };
+static const char *const S_rule_keys[] = {"id", "pattern", "partial", "unless", "near",
+                                          "window"};
+enum { RULE_ID, RULE_PATTERN, RULE_PARTIAL, RULE_UNLESS, RULE_NEAR, RULE_WINDOW, RULE_NKEYS };
 
 /* ------------------------------------------------------------ id sets */
 
@@ -434,7 +436,7 @@ static int S_parse_bool(const char *s, int *v) {
 
 /* Appends a rule (taking id and pattern) after checking its id is unique. */
 static int S_add_rule(S_parser *p, size_t code, char *id, S_pos id_pos, char *pattern,
-                      S_pos pat_pos, int partial) {
+                      S_pos pat_pos, int partial, int words, long context) {
   sectag_codebook *cb = p->cb;
   size_t first = S_set_find(&p->rule_ids, id);
   if (first != (size_t)-1) {
@@ -454,6 +456,8 @@ static int S_add_rule(S_parser *p, size_t code, char *id, S_pos id_pos, char *pa
   r->pattern = pattern;
   r->code = code;
   r->partial = partial;
+  r->words = words;
+  r->context = context;
   r->line = pat_pos.line;
   r->col = pat_pos.col;
   p->rule_id_pos[cb->nrules] = id_pos;
@@ -462,12 +466,207 @@ static int S_add_rule(S_parser *p, size_t code, char *id, S_pos id_pos, char *pa
   return 0;
 }
 
+/* ------------------------------------------------------------ contexts */
+
+static long S_new_context(S_parser *p) {
+  sectag_codebook *cb = p->cb;
+  cb->contexts = sectag_xrealloc(cb->contexts, (cb->ncontexts + 1) * sizeof *cb->contexts);
+  sectag_context *x = &cb->contexts[cb->ncontexts];
+  memset(x, 0, sizeof *x);
+  x->sentence = 1; /* the default window */
+  return (long)cb->ncontexts++;
+}
+
+/* `unless:` or `near:`: a list of regexes and {code: ID} items. */
+static int S_ctx_list(S_parser *p, const char *key, const char *w, S_pos key_pos,
+                      sectag_ctxpat **items, size_t *nitems) {
+  if (S_next(p) < 0) return -1;
+  if (S_is_null(p)) return 0;
+  if (p->ev.type != YAML_SEQUENCE_START_EVENT) {
+    S_fail(p, S_value_pos(p, key_pos),
+           "'%s' %s must be a list of patterns (regexes) or {code: ID} items", key, w);
+    return -1;
+  }
+  for (size_t n = 1;; ++n) {
+    if (S_next(p) < 0) return -1;
+    if (p->ev.type == YAML_SEQUENCE_END_EVENT) return 0;
+    sectag_ctxpat cp = {NULL, NULL, -1, 0, 0};
+    S_pos pos = S_here(p);
+    cp.line = pos.line;
+    cp.col = pos.col;
+    if (S_is_scalar(p)) {
+      if (p->ev.data.scalar.length == 0) {
+        S_fail(p, pos, "item %zu of '%s' %s is empty; write a pattern or remove it", n, key, w);
+        return -1;
+      }
+      if (S_take_scalar(p, &cp.pattern) < 0) return -1;
+    } else if (p->ev.type == YAML_MAPPING_START_EVENT) {
+      char *k = NULL;
+      S_pos kpos;
+      int r;
+      while ((r = S_next_key(p, w, &k, &kpos)) > 0) {
+        int is_code = strcmp(k, "code") == 0;
+        if (!is_code || cp.code) {
+          S_fail(p, kpos, "item %zu of '%s' %s: %s", n, key, w,
+                 is_code ? "duplicate key 'code'"
+                         : "a mapping item takes one key, 'code' (e.g. {code: sec.military})");
+          free(k);
+          free(cp.code);
+          return -1;
+        }
+        free(k);
+        if (S_next(p) < 0) return -1;
+        if (!S_is_scalar(p)) {
+          S_fail(p, S_here(p), "'code' in item %zu of '%s' %s must be a code id", n, key, w);
+          return -1;
+        }
+        S_pos vpos = S_here(p);
+        cp.line = vpos.line;
+        cp.col = vpos.col;
+        if (S_take_scalar(p, &cp.code) < 0) return -1;
+      }
+      if (r < 0) {
+        free(cp.code);
+        return -1;
+      }
+      if (!cp.code) {
+        S_fail(p, pos, "item %zu of '%s' %s is an empty mapping; write {code: ID}", n, key, w);
+        return -1;
+      }
+    } else {
+      S_fail(p, pos, "item %zu of '%s' %s must be a pattern or {code: ID}", n, key, w);
+      return -1;
+    }
+    *items = sectag_xrealloc(*items, (*nitems + 1) * sizeof **items);
+    (*items)[(*nitems)++] = cp;
+  }
+}
+
+static int S_window_count(S_parser *p, const char *v, S_pos pos, const char *w, unsigned *out) {
+  char *end;
+  unsigned long n = strtoul(v, &end, 10);
+  if (!*v || *end || n > 1000) {
+    S_fail(p, pos,
+           "window %s: '%s' is not a number of tokens from 0 to 1000; write "
+           "{before: N, after: N}, N, or sentence",
+           w, v);
+    return -1;
+  }
+  *out = (unsigned)n;
+  return 0;
+}
+
+/* `window:` sentence | N | {before: N, after: N} */
+static int S_window(S_parser *p, const char *w, S_pos key_pos, long ctx) {
+  if (S_next(p) < 0) return -1;
+  sectag_context *x = &p->cb->contexts[ctx];
+  if (S_is_scalar(p) && !S_is_null(p)) {
+    const char *v = S_scalar(p);
+    if (strcmp(v, "sentence") == 0) {
+      x->sentence = 1;
+      return 0;
+    }
+    unsigned n;
+    if (S_window_count(p, v, S_here(p), w, &n) < 0) return -1;
+    x->sentence = 0;
+    x->before = x->after = n;
+    return 0;
+  }
+  if (p->ev.type != YAML_MAPPING_START_EVENT) {
+    S_fail(p, S_value_pos(p, key_pos),
+           "'window' %s must be sentence, a number of tokens, or {before: N, after: N}", w);
+    return -1;
+  }
+  x->sentence = 0;
+  x->before = x->after = 0;
+  char *k = NULL;
+  S_pos kpos;
+  int r;
+  while ((r = S_next_key(p, w, &k, &kpos)) > 0) {
+    int before = strcmp(k, "before") == 0, after = strcmp(k, "after") == 0;
+    if (!before && !after) {
+      S_fail(p, kpos, "unknown key '%s' in 'window' %s; expected before and after", k, w);
+      free(k);
+      return -1;
+    }
+    free(k);
+    if (S_next(p) < 0) return -1;
+    if (!S_is_scalar(p)) {
+      S_fail(p, S_here(p), "'window' %s: before and after take a number of tokens", w);
+      return -1;
+    }
+    x = &p->cb->contexts[ctx];
+    if (S_window_count(p, S_scalar(p), S_here(p), w, before ? &x->before : &x->after) < 0)
+      return -1;
+  }
+  return r < 0 ? -1 : 0;
+}
+
+/* unless / near / window of a code or a pattern, into context *ctx (created
+ * on first use). */
+static int S_context_key(S_parser *p, const char *key, const char *w, S_pos key_pos,
+                         long *ctx) {
+  if (*ctx < 0) *ctx = S_new_context(p);
+  if (strcmp(key, "window") == 0) return S_window(p, w, key_pos, *ctx);
+  sectag_ctxpat *items = NULL;
+  size_t n = 0;
+  int rc = S_ctx_list(p, key, w, key_pos, &items, &n);
+  sectag_context *x = &p->cb->contexts[*ctx];
+  if (strcmp(key, "unless") == 0) {
+    x->unless = items;
+    x->nunless = n;
+  } else {
+    x->near = items;
+    x->nnear = n;
+  }
+  return rc;
+}
+
+/* `words:` a list of globs ("amenaz*", "crimen organizado"); each is a rule
+ * named CODE:GLOB. */
+static int S_words(S_parser *p, size_t code, S_pos key_pos) {
+  const char *code_id = p->cb->codes[code].id;
+  if (S_next(p) < 0) return -1;
+  if (S_is_null(p)) return 0;
+  if (p->ev.type != YAML_SEQUENCE_START_EVENT) {
+    S_fail(p, S_value_pos(p, key_pos),
+           "'words' in code '%s' must be a list of words or phrases (e.g. [amenaz*, crimen "
+           "organizado])",
+           code_id);
+    return -1;
+  }
+  for (size_t n = 1;; ++n) {
+    if (S_next(p) < 0) return -1;
+    if (p->ev.type == YAML_SEQUENCE_END_EVENT) return 0;
+    S_pos pos = S_here(p);
+    if (!S_is_scalar(p)) {
+      S_fail(p, pos, "item %zu of 'words' in code '%s' must be a word or a phrase", n, code_id);
+      return -1;
+    }
+    char *glob = NULL;
+    if (S_take_scalar(p, &glob) < 0) return -1;
+    int blank = 1;
+    for (const char *g = glob; *g; g++) blank &= *g == ' ' || *g == '\t';
+    if (blank || strspn(glob, "*? \t") == strlen(glob)) {
+      S_fail(p, pos,
+             "item %zu of 'words' in code '%s' has no letters; write a word such as amenaz*",
+             n, p->cb->codes[code].id);
+      free(glob);
+      return -1;
+    }
+    sectag_buf b = SECTAG_BUF_INIT;
+    sectag_buf_printf(&b, "%s:%s", p->cb->codes[code].id, glob);
+    if (S_add_rule(p, code, sectag_buf_detach(&b), pos, glob, pos, 0, 1, -1) < 0) return -1;
+  }
+}
+
 /* One item of `patterns:` (the current event is its first). */
 static int S_pattern_item(S_parser *p, size_t code, size_t n) {
   const char *code_id = p->cb->codes[code].id;
   char *pattern = NULL, *id = NULL;
   S_pos pat_pos = {0, 0}, id_pos = {0, 0};
   int partial = 0;
+  long ctx = -1;
   sectag_buf where = SECTAG_BUF_INIT;
   sectag_buf_printf(&where, "in pattern %zu of code '%s'", n, code_id);
   const char *w = sectag_buf_cstr(&where);
@@ -487,6 +686,9 @@ static int S_pattern_item(S_parser *p, size_t code, size_t n) {
         S_unknown_key(p, key_pos, key, w, S_rule_keys, RULE_NKEYS);
       } else if (seen[k]) {
         S_fail(p, key_pos, "duplicate key '%s' %s", key, w);
+      } else if (k == RULE_UNLESS || k == RULE_NEAR || k == RULE_WINDOW) {
+        seen[k] = 1;
+        S_context_key(p, key, w, key_pos, &ctx);
       } else {
         seen[k] = 1;
         if (S_next(p) < 0) {
@@ -524,7 +726,7 @@ static int S_pattern_item(S_parser *p, size_t code, size_t n) {
   } else {
     S_fail(p, S_here(p),
            "pattern %zu of code '%s' must be a string or a mapping with 'pattern' (and "
-           "optionally 'id' and 'partial')",
+           "optionally 'id', 'partial', 'unless', 'near' and 'window')",
            n, code_id);
     goto fail;
   }
@@ -541,7 +743,7 @@ static int S_pattern_item(S_parser *p, size_t code, size_t n) {
     id_pos = pat_pos;
   }
   sectag_buf_free(&where);
-  return S_add_rule(p, code, id, id_pos, pattern, pat_pos, partial);
+  return S_add_rule(p, code, id, id_pos, pattern, pat_pos, partial, 0, ctx);
 
 fail:
   free(pattern);
@@ -600,6 +802,7 @@ static int S_code(S_parser *p, char *id, S_pos id_pos) {
   memset(c, 0, sizeof *c);
   c->id = id;
   c->parent = -1;
+  c->context = -1;
   c->line = id_pos.line;
   c->col = id_pos.col;
   S_set_add(&p->code_ids, id, ci);
@@ -647,6 +850,15 @@ static int S_code(S_parser *p, char *id, S_pos id_pos) {
         break;
       }
       case CODE_PATTERNS: S_patterns(p, ci, key_pos); break;
+      case CODE_WORDS: S_words(p, ci, key_pos); break;
+      case CODE_UNLESS:
+      case CODE_NEAR:
+      case CODE_WINDOW: {
+        long x = c->context;
+        S_context_key(p, key, w, key_pos, &x);
+        cb->codes[ci].context = x;
+        break;
+      }
       case CODE_EXAMPLES:
         S_string_list(p, key, id, key_pos, &c->examples, &c->nexamples);
         break;
@@ -730,6 +942,28 @@ static int S_link_codes(S_parser *p) {
         return -1;
       }
       break;
+    }
+  }
+  /* a pattern without context rules of its own takes its code's; {code: ID}
+   * items name known codes */
+  for (size_t i = 0; i < cb->nrules; ++i)
+    if (cb->rules[i].context < 0) cb->rules[i].context = cb->codes[cb->rules[i].code].context;
+  for (size_t i = 0; i < cb->ncontexts; ++i) {
+    sectag_context *x = &cb->contexts[i];
+    for (int list = 0; list < 2; list++) {
+      sectag_ctxpat *it = list ? x->near : x->unless;
+      size_t n = list ? x->nnear : x->nunless;
+      for (size_t j = 0; j < n; j++) {
+        if (!it[j].code) continue;
+        size_t ci = S_set_find(&p->code_ids, it[j].code);
+        if (ci == (size_t)-1) {
+          S_pos pos = {it[j].line, it[j].col};
+          S_fail(p, pos, "'%s' names code '%s', which this codebook does not define",
+                 list ? "near" : "unless", it[j].code);
+          return -1;
+        }
+        it[j].code_index = (long)ci;
+      }
     }
   }
   for (size_t i = 0; i < cb->ncodes; ++i) {
@@ -964,6 +1198,20 @@ void sectag_codebook_free(sectag_codebook *cb) {
     free(cb->rules[i].pattern);
   }
   free(cb->rules);
+  for (size_t i = 0; i < cb->ncontexts; ++i) {
+    sectag_context *x = &cb->contexts[i];
+    for (size_t j = 0; j < x->nunless; j++) {
+      free(x->unless[j].pattern);
+      free(x->unless[j].code);
+    }
+    for (size_t j = 0; j < x->nnear; j++) {
+      free(x->near[j].pattern);
+      free(x->near[j].code);
+    }
+    free(x->unless);
+    free(x->near);
+  }
+  free(cb->contexts);
   free(cb->path);
   free(cb->name);
   free(cb->language);

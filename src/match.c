@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,12 +33,49 @@
 #define SECTAG_DEPTH_LIMIT 100000u
 #define SECTAG_HEAP_LIMIT 262144u /* KiB */
 
+/* `words:` entries: a glob phrase, one glob per token. */
+enum { G_EXACT, G_PREFIX, G_GLOB };
+typedef struct {
+  char *s;    /* normalized; for G_PREFIX the part before the '*' */
+  size_t len;
+  int kind;
+} S_glob;
+
+typedef struct {
+  size_t rule;
+  S_glob *tok;
+  size_t ntok;
+} S_wrule;
+
+/* A hash map from a string to the word rules whose first glob it is. */
+typedef struct {
+  const char *key;
+  size_t len;
+  size_t *idx; /* into words */
+  size_t n;
+} S_bucket;
+
+typedef struct {
+  S_bucket *b;
+  size_t cap;
+} S_wmap;
+
 struct sectag_matcher {
   const sectag_codebook *cb;
-  pcre2_code **re; /* one per rule */
+  pcre2_code **re; /* one per rule; NULL for `words:` rules */
   int jit;         /* JIT available and used */
   sectag_error *warnings; /* about rules that compile but cannot work as meant */
   size_t nwarnings;
+  /* context rules: per context, one compiled pattern per unless/near item
+   * (NULL for a {code: ID} item) */
+  pcre2_code ***unless;
+  pcre2_code ***near;
+  /* `words:` rules, found by one pass over the tokens */
+  S_wrule *words;
+  size_t nwords;
+  S_wmap exact, prefix; /* by first glob */
+  size_t *general;      /* word rules whose first glob has * or ? inside */
+  size_t ngeneral;
 };
 
 /* Finds an upper-case letter that the pattern would try to match literally
@@ -138,11 +176,232 @@ static pcre2_code *S_compile_wrapped(const char *pat, size_t len, int partial, u
   return NULL;
 }
 
+/* Compiles one pattern (a rule's, or a context rule's): checked as written,
+ * so errors point into what the author wrote, then normalized and wrapped
+ * in the token-boundary callouts. Returns NULL with err set. */
+static pcre2_code *S_compile_pattern(sectag_matcher *m, const char *pattern, int partial,
+                                     unsigned long line, unsigned long col, const char *rid,
+                                     const char *cid, sectag_buf *norm, sectag_error *err) {
+  const sectag_codebook *cb = m->cb;
+  const uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT;
+  {
+    /* 1. the pattern as written: errors point into what the author wrote */
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *raw = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts,
+                                    &errcode, &erroff, NULL);
+    if (!raw) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message(errcode, msg, sizeof msg);
+      sectag_error_set(err, SECTAG_ERR_CODEBOOK, cb->path, line, col,
+                       "rule '%s' (code %s): invalid regex: %s at pattern offset %zu", rid,
+                       cid, (const char *)msg, (size_t)erroff);
+      char *caret = S_caret(pattern, erroff);
+      sectag_error_set_detail(err, caret);
+      free(caret);
+      return NULL;
+    }
+    uint32_t minlen = 0;
+    pcre2_pattern_info(raw, PCRE2_INFO_MINLENGTH, &minlen);
+    pcre2_code_free(raw);
+    if (minlen == 0) {
+      sectag_error_set(err, SECTAG_ERR_CODEBOOK, cb->path, line, col,
+                       "rule '%s' (code %s): the pattern can match empty text; make it match "
+                       "at least one character (for example 'guerras?' rather than "
+                       "'(guerras)?')",
+                       rid, cid);
+      return NULL;
+    }
+    long up = S_upper_literal(pattern);
+    if (up >= 0) {
+      m->warnings = sectag_xrealloc(m->warnings, (m->nwarnings + 1) * sizeof *m->warnings);
+      sectag_error *w = &m->warnings[m->nwarnings++];
+      memset(w, 0, sizeof *w);
+      int len = 1;
+      while (((unsigned char)pattern[up + len] & 0xC0) == 0x80) len++;
+      sectag_error_set(w, SECTAG_WARNING, cb->path, line, col,
+                       "rule '%s' (code %s): the upper-case '%.*s' can never match, because "
+                       "texts are matched in lower case; write patterns in lower case",
+                       rid, cid, len, pattern + up);
+      char *caret = S_caret(pattern, (size_t)up);
+      sectag_error_set_detail(w, caret);
+      free(caret);
+    }
+    /* 2. the pattern as matched: normalized like the shadow text (NFC,
+     * accents stripped when the codebook is accent-insensitive) */
+    sectag_buf_clear(norm);
+    sectag_normalize(pattern, strlen(pattern), 0, cb->strip_accents, norm);
+    pcre2_code *re = S_compile_wrapped(norm->ptr, norm->len, partial, opts);
+    if (!re) {
+      sectag_error_set(err, SECTAG_ERR_CODEBOOK, cb->path, line, col,
+                       "rule '%s' (code %s): the pattern cannot be combined with the "
+                       "token-boundary check; add `partial: true` or simplify it",
+                       rid, cid);
+      return NULL;
+    }
+    if (m->jit && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0) m->jit = 0;
+    return re;
+  }
+}
+
+/* Compiles the patterns of every context rule (unless, near). */
+static int S_contexts_compile(sectag_matcher *m, sectag_buf *norm, sectag_error *err) {
+  const sectag_codebook *cb = m->cb;
+  m->unless = sectag_xcalloc(cb->ncontexts + 1, sizeof *m->unless);
+  m->near = sectag_xcalloc(cb->ncontexts + 1, sizeof *m->near);
+  for (size_t c = 0; c < cb->ncontexts; c++) {
+    const sectag_context *x = &cb->contexts[c];
+    for (int list = 0; list < 2; list++) {
+      const sectag_ctxpat *it = list ? x->near : x->unless;
+      size_t n = list ? x->nnear : x->nunless;
+      pcre2_code **re = sectag_xcalloc(n + 1, sizeof *re);
+      if (list)
+        m->near[c] = re;
+      else
+        m->unless[c] = re;
+      /* name the rule in messages: the first code or pattern that uses it */
+      const char *cid = "?";
+      for (size_t k = 0; k < cb->ncodes; k++)
+        if (cb->codes[k].context == (long)c) cid = cb->codes[k].id;
+      for (size_t k = 0; k < cb->nrules && !strcmp(cid, "?"); k++)
+        if (cb->rules[k].context == (long)c) cid = cb->codes[cb->rules[k].code].id;
+      char rid[32];
+      for (size_t k = 0; k < n; k++) {
+        if (!it[k].pattern) continue; /* {code: ID} */
+        snprintf(rid, sizeof rid, "%s %zu", list ? "near" : "unless", k + 1);
+        re[k] = S_compile_pattern(m, it[k].pattern, 0, it[k].line, it[k].col, rid, cid, norm,
+                                  err);
+        if (!re[k]) return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---- `words:` ---- */
+
+static S_bucket *S_wmap_slot(S_wmap *map, const char *key, size_t len) {
+  size_t h = (size_t)sectag_hash(key, len) & (map->cap - 1);
+  while (map->b[h].key && !(map->b[h].len == len && memcmp(map->b[h].key, key, len) == 0))
+    h = (h + 1) & (map->cap - 1);
+  return &map->b[h];
+}
+
+static void S_wmap_add(S_wmap *map, const char *key, size_t len, size_t w) {
+  S_bucket *b = S_wmap_slot(map, key, len);
+  b->key = key;
+  b->len = len;
+  b->idx = sectag_xrealloc(b->idx, (b->n + 1) * sizeof *b->idx);
+  b->idx[b->n++] = w;
+}
+
+static const S_bucket *S_wmap_get(const S_wmap *map, const char *key, size_t len) {
+  if (!map->cap) return NULL;
+  const S_bucket *b = S_wmap_slot((S_wmap *)map, key, len);
+  return b->key ? b : NULL;
+}
+
+/* Whether s[0..n) matches glob g[0..gn) (* any characters, ? one). */
+static int S_glob_match(const char *g, size_t gn, const char *s, size_t n) {
+  size_t gi = 0, si = 0, star_g = (size_t)-1, star_s = 0;
+  while (si < n) {
+    if (gi < gn && g[gi] == '*') {
+      star_g = gi++;
+      star_s = si;
+    } else if (gi < gn && (g[gi] == '?' || g[gi] == s[si])) {
+      if (g[gi] == '?') /* one whole UTF-8 character */
+        while (si + 1 < n && ((unsigned char)s[si + 1] & 0xC0) == 0x80) si++;
+      gi++;
+      si++;
+    } else if (star_g != (size_t)-1) {
+      gi = star_g + 1;
+      si = ++star_s;
+    } else {
+      return 0;
+    }
+  }
+  while (gi < gn && g[gi] == '*') gi++;
+  return gi == gn;
+}
+
+static int S_glob_ok(const S_glob *g, const char *s, size_t n) {
+  switch (g->kind) {
+  case G_EXACT: return n == g->len && memcmp(s, g->s, n) == 0;
+  case G_PREFIX: return n >= g->len && memcmp(s, g->s, g->len) == 0;
+  default: return S_glob_match(g->s, g->len, s, n);
+  }
+}
+
+/* Parses every `words:` rule into normalized globs and indexes them by
+ * their first glob. */
+static void S_words_index(sectag_matcher *m) {
+  const sectag_codebook *cb = m->cb;
+  size_t n = 0;
+  for (size_t i = 0; i < cb->nrules; i++) n += cb->rules[i].words != 0;
+  if (!n) return;
+  m->words = sectag_xcalloc(n, sizeof *m->words);
+  m->exact.cap = m->prefix.cap = 16;
+  while (m->exact.cap < 2 * n) m->exact.cap *= 2;
+  m->prefix.cap = m->exact.cap;
+  m->exact.b = sectag_xcalloc(m->exact.cap, sizeof *m->exact.b);
+  m->prefix.b = sectag_xcalloc(m->prefix.cap, sizeof *m->prefix.b);
+  m->general = sectag_xcalloc(n, sizeof *m->general);
+  sectag_buf norm = SECTAG_BUF_INIT;
+  for (size_t i = 0; i < cb->nrules; i++) {
+    if (!cb->rules[i].words) continue;
+    sectag_buf_clear(&norm);
+    const char *pat = cb->rules[i].pattern;
+    sectag_normalize(pat, strlen(pat), 1, cb->strip_accents, &norm);
+    S_wrule *w = &m->words[m->nwords];
+    w->rule = i;
+    for (size_t a = 0; a < norm.len;) { /* one glob per space-separated part */
+      while (a < norm.len && (norm.ptr[a] == ' ' || norm.ptr[a] == '\t')) a++;
+      size_t b = a;
+      while (b < norm.len && norm.ptr[b] != ' ' && norm.ptr[b] != '\t') b++;
+      if (b == a) break;
+      w->tok = sectag_xrealloc(w->tok, (w->ntok + 1) * sizeof *w->tok);
+      S_glob *g = &w->tok[w->ntok++];
+      g->s = sectag_xstrndup(norm.ptr + a, b - a);
+      g->len = b - a;
+      const char *star = memchr(g->s, '*', g->len), *q = memchr(g->s, '?', g->len);
+      if (!star && !q)
+        g->kind = G_EXACT;
+      else if (!q && star == g->s + g->len - 1 && g->len > 1)
+        g->kind = G_PREFIX, g->len--;
+      else
+        g->kind = G_GLOB;
+      a = b;
+    }
+    if (!w->ntok) continue;
+    const S_glob *g0 = &w->tok[0];
+    if (g0->kind == G_EXACT)
+      S_wmap_add(&m->exact, g0->s, g0->len, m->nwords);
+    else if (g0->kind == G_PREFIX)
+      S_wmap_add(&m->prefix, g0->s, g0->len, m->nwords);
+    else
+      m->general[m->ngeneral++] = m->nwords;
+    m->nwords++;
+  }
+  sectag_buf_free(&norm);
+}
+
+/* Tries word rule w at token i; returns the index after its last token, or
+ * 0 when it does not match there. */
+static size_t S_word_at(const sectag_doc *d, const S_wrule *w, size_t i) {
+  size_t t = i;
+  for (size_t k = 0; k < w->ntok; k++, t++) {
+    if (t >= d->ntokens || d->tokens[t].kind != SECTAG_TOKEN_WORD) return 0;
+    if (k && d->tok_turn && d->tok_turn[t] != d->tok_turn[i]) return 0;
+    const sectag_token *tok = &d->tokens[t];
+    if (!S_glob_ok(&w->tok[k], d->shadow + tok->nstart, tok->nend - tok->nstart)) return 0;
+  }
+  return t;
+}
+
 sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err) {
   sectag_matcher *m = sectag_xcalloc(1, sizeof *m);
   m->cb = cb;
   m->re = sectag_xcalloc(cb->nrules ? cb->nrules : 1, sizeof *m->re);
-  const uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT;
   sectag_buf norm = SECTAG_BUF_INIT;
   /* SECTAG_NO_JIT=1 uses the interpreter (for valgrind, which cannot follow
    * JIT-compiled code and reports false errors inside it). */
@@ -150,63 +409,13 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
   m->jit = !(nojit && *nojit && strcmp(nojit, "0") != 0);
   for (size_t i = 0; i < cb->nrules; i++) {
     const sectag_rule *r = &cb->rules[i];
-    const sectag_code *code = &cb->codes[r->code];
-    /* 1. the pattern as written: errors point into what the author wrote */
-    int errcode;
-    PCRE2_SIZE erroff;
-    pcre2_code *raw = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts,
-                                    &errcode, &erroff, NULL);
-    if (!raw) {
-      PCRE2_UCHAR msg[256];
-      pcre2_get_error_message(errcode, msg, sizeof msg);
-      sectag_error_set(err, SECTAG_ERR_CODEBOOK, cb->path, r->line, r->col,
-                       "rule '%s' (code %s): invalid regex: %s at pattern offset %zu", r->id,
-                       code->id, (const char *)msg, (size_t)erroff);
-      char *caret = S_caret(r->pattern, erroff);
-      sectag_error_set_detail(err, caret);
-      free(caret);
-      goto fail;
-    }
-    uint32_t minlen = 0;
-    pcre2_pattern_info(raw, PCRE2_INFO_MINLENGTH, &minlen);
-    pcre2_code_free(raw);
-    if (minlen == 0) {
-      sectag_error_set(err, SECTAG_ERR_CODEBOOK, cb->path, r->line, r->col,
-                       "rule '%s' (code %s): the pattern can match empty text; make it match "
-                       "at least one character (for example 'guerras?' rather than "
-                       "'(guerras)?')",
-                       r->id, code->id);
-      goto fail;
-    }
-    long up = S_upper_literal(r->pattern);
-    if (up >= 0) {
-      m->warnings = sectag_xrealloc(m->warnings, (m->nwarnings + 1) * sizeof *m->warnings);
-      sectag_error *w = &m->warnings[m->nwarnings++];
-      memset(w, 0, sizeof *w);
-      int len = 1;
-      while (((unsigned char)r->pattern[up + len] & 0xC0) == 0x80) len++;
-      sectag_error_set(w, SECTAG_WARNING, cb->path, r->line, r->col,
-                       "rule '%s' (code %s): the upper-case '%.*s' can never match, because "
-                       "texts are matched in lower case; write patterns in lower case",
-                       r->id, code->id, len, r->pattern + up);
-      char *caret = S_caret(r->pattern, (size_t)up);
-      sectag_error_set_detail(w, caret);
-      free(caret);
-    }
-    /* 2. the pattern as matched: normalized like the shadow text (NFC,
-     * accents stripped when the codebook is accent-insensitive) */
-    sectag_buf_clear(&norm);
-    sectag_normalize(r->pattern, strlen(r->pattern), 0, cb->strip_accents, &norm);
-    m->re[i] = S_compile_wrapped(norm.ptr, norm.len, r->partial, opts);
-    if (!m->re[i]) {
-      sectag_error_set(err, SECTAG_ERR_CODEBOOK, cb->path, r->line, r->col,
-                       "rule '%s' (code %s): the pattern cannot be combined with the "
-                       "token-boundary check; add `partial: true` or simplify it",
-                       r->id, code->id);
-      goto fail;
-    }
-    if (m->jit && pcre2_jit_compile(m->re[i], PCRE2_JIT_COMPLETE) != 0) m->jit = 0;
+    if (r->words) continue; /* matched on tokens, see S_words_index */
+    m->re[i] = S_compile_pattern(m, r->pattern, r->partial, r->line, r->col, r->id,
+                                 cb->codes[r->code].id, &norm, err);
+    if (!m->re[i]) goto fail;
   }
+  if (S_contexts_compile(m, &norm, err) != 0) goto fail;
+  S_words_index(m);
   sectag_buf_free(&norm);
   return m;
 fail:
@@ -219,6 +428,27 @@ void sectag_matcher_free(sectag_matcher *m) {
   if (!m) return;
   for (size_t i = 0; m->cb && i < m->cb->nrules; i++) pcre2_code_free(m->re[i]);
   free(m->re);
+  for (size_t c = 0; m->cb && c < m->cb->ncontexts; c++) {
+    const sectag_context *x = &m->cb->contexts[c];
+    for (size_t k = 0; m->unless && m->unless[c] && k < x->nunless; k++)
+      pcre2_code_free(m->unless[c][k]);
+    for (size_t k = 0; m->near && m->near[c] && k < x->nnear; k++)
+      pcre2_code_free(m->near[c][k]);
+    if (m->unless) free(m->unless[c]);
+    if (m->near) free(m->near[c]);
+  }
+  free(m->unless);
+  free(m->near);
+  for (size_t i = 0; i < m->nwords; i++) {
+    for (size_t k = 0; k < m->words[i].ntok; k++) free(m->words[i].tok[k].s);
+    free(m->words[i].tok);
+  }
+  free(m->words);
+  for (size_t i = 0; i < m->exact.cap; i++) free(m->exact.b[i].idx);
+  for (size_t i = 0; i < m->prefix.cap; i++) free(m->prefix.b[i].idx);
+  free(m->exact.b);
+  free(m->prefix.b);
+  free(m->general);
   for (size_t i = 0; i < m->nwarnings; i++) sectag_error_clear(&m->warnings[i]);
   free(m->warnings);
   free(m);
@@ -315,6 +545,154 @@ static int S_run_rule(const sectag_matcher *m, sectag_doc *d, size_t ri, pcre2_m
   return 0;
 }
 
+/* Appends the candidate matches of every `words:` rule: one pass over the
+ * word tokens, with hash look-ups of each token and of its prefixes. */
+static void S_run_words(const sectag_matcher *m, const sectag_doc *d, S_cand **cands,
+                        size_t *n, size_t *cap) {
+  for (size_t i = 0; i < d->ntokens; i++) {
+    const sectag_token *t = &d->tokens[i];
+    if (t->kind != SECTAG_TOKEN_WORD || t->nend == t->nstart) continue;
+    const char *s = d->shadow + t->nstart;
+    size_t len = t->nend - t->nstart;
+    for (size_t pass = 0; pass < 3; pass++) {
+      for (size_t l = pass == 1 ? 1 : len; l <= len; l++) {
+        if (pass == 1 && l < len && ((unsigned char)s[l] & 0xC0) == 0x80) continue;
+        const S_bucket *b = pass == 0 ? S_wmap_get(&m->exact, s, len)
+                            : pass == 1 ? S_wmap_get(&m->prefix, s, l)
+                                        : NULL;
+        const size_t *idx = pass == 2 ? m->general : b ? b->idx : NULL;
+        size_t nidx = pass == 2 ? m->ngeneral : b ? b->n : 0;
+        for (size_t k = 0; k < nidx; k++) {
+          const S_wrule *w = &m->words[idx[k]];
+          size_t end = S_word_at(d, w, i);
+          if (!end) continue;
+          if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *cands = sectag_xrealloc(*cands, *cap * sizeof **cands);
+          }
+          (*cands)[(*n)++] = (S_cand){t->nstart, d->tokens[end - 1].nend, (uint32_t)w->rule};
+        }
+        if (pass != 1) break;
+      }
+    }
+  }
+}
+
+/* Whether code c is code a or one of its sub-codes. */
+static int S_is_under(const sectag_codebook *cb, long c, long a) {
+  for (; c >= 0; c = cb->codes[c].parent)
+    if (c == a) return 1;
+  return 0;
+}
+
+/* The first token whose shadow end is after off. */
+static size_t S_tok_at_shadow(const sectag_doc *d, size_t off) {
+  size_t lo = 0, hi = d->ntokens;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->tokens[mid].nend <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Whether a context pattern (or {code: ID}) occurs in shadow window [ws,
+ * we); with `outside`, an occurrence inside the candidate [cs, ce) itself
+ * does not count (for `near`). Returns 1, 0, or -1 with err (a limit). */
+static int S_ctx_found(const sectag_matcher *m, const sectag_doc *d, const sectag_ctxpat *cp,
+                       const pcre2_code *re, const S_cand *all, size_t nall, size_t self,
+                       size_t ws, size_t we, size_t cs, size_t ce, int outside,
+                       pcre2_match_data *md, pcre2_match_context *mc, sectag_error *err) {
+  if (!re) { /* {code: ID}: another candidate of that code in the window */
+    for (size_t k = 0; k < nall; k++) {
+      if (k == self || all[k].nstart < ws || all[k].nend > we) continue;
+      if (outside && all[k].nstart >= cs && all[k].nend <= ce) continue;
+      if (S_is_under(m->cb, (long)m->cb->rules[all[k].rule].code, cp->code_index)) return 1;
+    }
+    return 0;
+  }
+  size_t start = ws;
+  while (start < we) {
+    int rc = pcre2_match(re, (PCRE2_SPTR)d->shadow, we, start, PCRE2_NO_UTF_CHECK, md, mc);
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc < 0) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message(rc, msg, sizeof msg);
+      sectag_error_set(err, SECTAG_ERR_MATCH, d->path ? d->path : d->doc_id, 0, 0,
+                       "a context pattern gave up: %s (it backtracks too much); simplify "
+                       "the pattern in %s line %lu",
+                       (const char *)msg, m->cb->path, cp->line);
+      return -1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    if (!outside || ov[0] < cs || ov[1] > ce) return 1;
+    start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+  }
+  return 0;
+}
+
+/* Applies the context rules: drops a candidate when an `unless` pattern
+ * occurs in its window, or when it has `near` patterns and none occurs.
+ * Candidates are judged against the full list, before any is dropped. */
+static int S_contexts(const sectag_matcher *m, sectag_doc *d, pcre2_match_data *md,
+                      pcre2_match_context *mc, S_cand *cands, size_t *n, sectag_error *err) {
+  const sectag_codebook *cb = m->cb;
+  pcre2_set_offset_limit(mc, PCRE2_UNSET);
+  unsigned char *drop = sectag_xcalloc(*n + 1, 1);
+  for (size_t i = 0; i < *n; i++) {
+    long c = cb->rules[cands[i].rule].context;
+    if (c < 0 || d->ntokens == 0) continue;
+    const sectag_context *x = &cb->contexts[c];
+    size_t first = S_tok_at_shadow(d, cands[i].nstart);
+    size_t last = S_tok_at_shadow(d, cands[i].nend > 0 ? cands[i].nend - 1 : 0);
+    if (first >= d->ntokens) continue;
+    if (last >= d->ntokens) last = d->ntokens - 1;
+    size_t a, b; /* window: tokens [a, b) */
+    if (x->sentence) {
+      a = d->sentences[d->tokens[first].sentence].first;
+      b = d->sentences[d->tokens[last].sentence].last;
+    } else {
+      a = first > x->before ? first - x->before : 0;
+      b = last + 1 + x->after < d->ntokens ? last + 1 + x->after : d->ntokens;
+    }
+    if (d->tok_turn) { /* never outside the match's turn */
+      while (a < first && d->tok_turn[a] != d->tok_turn[first]) a++;
+      while (b > last + 1 && d->tok_turn[b - 1] != d->tok_turn[last]) b--;
+    }
+    size_t ws = d->tokens[a].nstart, we = d->tokens[b - 1].nend;
+    int hit = 0;
+    for (size_t k = 0; k < x->nunless && !hit; k++) {
+      hit = S_ctx_found(m, d, &x->unless[k], m->unless[c][k], cands, *n, i, ws, we,
+                        cands[i].nstart, cands[i].nend, 0, md, mc, err);
+      if (hit < 0) goto fail;
+    }
+    if (hit) {
+      drop[i] = 1;
+      continue;
+    }
+    if (x->nnear) {
+      int near = 0;
+      for (size_t k = 0; k < x->nnear && !near; k++) {
+        near = S_ctx_found(m, d, &x->near[k], m->near[c][k], cands, *n, i, ws, we,
+                           cands[i].nstart, cands[i].nend, 1, md, mc, err);
+        if (near < 0) goto fail;
+      }
+      if (!near) drop[i] = 1;
+    }
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < *n; i++)
+    if (!drop[i]) cands[w++] = cands[i];
+  *n = w;
+  free(drop);
+  return 0;
+fail:
+  free(drop);
+  return -1;
+}
+
 int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   const sectag_codebook *cb = m->cb;
   sectag_doc_tokenize(d, cb->strip_accents);
@@ -338,7 +716,9 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   size_t n = 0, cap = 0;
   int rc = 0;
   for (size_t ri = 0; ri < cb->nrules && rc == 0; ri++)
-    rc = S_run_rule(m, d, ri, md, mc, &cands, &n, &cap, err);
+    if (m->re[ri]) rc = S_run_rule(m, d, ri, md, mc, &cands, &n, &cap, err);
+  if (rc == 0 && m->nwords) S_run_words(m, d, &cands, &n, &cap);
+  if (rc == 0 && cb->ncontexts) rc = S_contexts(m, d, md, mc, cands, &n, err);
   pcre2_match_data_free(md);
   pcre2_jit_stack_free(js);
   pcre2_match_context_free(mc);

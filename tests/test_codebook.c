@@ -422,7 +422,7 @@ static void test_anchors_and_nesting(void) {
   memcpy(deep + hl + 2 * depth, "\n", 2);
   expect(deep,
          "cb.yaml:6:9: pattern 1 of code 'a' must be a string or a mapping with 'pattern' "
-         "(and optionally 'id' and 'partial')",
+         "(and optionally 'id', 'partial', 'unless', 'near' and 'window')",
          "deeply nested lists in a pattern: clean error at the first nested list");
   free(deep);
 
@@ -572,16 +572,17 @@ static void test_code_errors(void) {
   expect(HEAD "  sec.war:\n    label: x\n    patern: 'a'\n",
          "cb.yaml:6:5: unknown key 'patern' in code 'sec.war'; expected one of: label, "
          "polarity, definition, include, exclude, source, patterns, examples, "
-         "counterexamples (did you mean 'patterns'?)",
+         "counterexamples, words, unless, near, window (did you mean 'patterns'?)",
          "unknown code key with a suggestion");
   expect(HEAD "  sec:\n    Label: x\n",
          "cb.yaml:5:5: unknown key 'Label' in code 'sec'; expected one of: label, polarity, "
-         "definition, include, exclude, source, patterns, examples, counterexamples (did you "
+         "definition, include, exclude, source, patterns, examples, counterexamples, words, "
+         "unless, near, window (did you "
          "mean 'label'?)",
          "keys are case-sensitive");
   expect(HEAD "  sec:\n    colour: red\n",
          "cb.yaml:5:5: unknown key 'colour' in code 'sec'; expected one of: label, polarity, "
-         "definition, include, exclude, source, patterns, examples, counterexamples",
+         "definition, include, exclude, source, patterns, examples, counterexamples, words, unless, near, window",
          "unknown code key without a suggestion");
   expect(HEAD "  sec:\n    label: [a]\n", "cb.yaml:5:12: 'label' in code 'sec' must be a string",
          "label is a list");
@@ -609,7 +610,7 @@ static void test_pattern_errors(void) {
          "patterns is a string");
   expect(HEAD "  sec:\n    patterns:\n      - a\n      - [b]\n",
          "cb.yaml:7:9: pattern 2 of code 'sec' must be a string or a mapping with 'pattern' "
-         "(and optionally 'id' and 'partial')",
+         "(and optionally 'id', 'partial', 'unless', 'near' and 'window')",
          "a pattern is a list");
   expect(HEAD "  sec:\n    patterns:\n      - a\n      - ''\n",
          "cb.yaml:7:9: pattern 2 of code 'sec' is empty; write a regular expression or remove "
@@ -628,11 +629,11 @@ static void test_pattern_errors(void) {
          "pattern mapping without 'pattern'");
   expect(HEAD "  sec:\n    patterns:\n      - {pattern: a, regex: b}\n",
          "cb.yaml:6:22: unknown key 'regex' in pattern 1 of code 'sec'; expected one of: id, "
-         "pattern, partial",
+         "pattern, partial, unless, near, window",
          "unknown key in a pattern mapping");
   expect(HEAD "  sec:\n    patterns:\n      - {pattern: a, parital: true}\n",
          "cb.yaml:6:22: unknown key 'parital' in pattern 1 of code 'sec'; expected one of: "
-         "id, pattern, partial (did you mean 'partial'?)",
+         "id, pattern, partial, unless, near, window (did you mean 'partial'?)",
          "misspelt 'partial' with a suggestion");
   expect(HEAD "  sec:\n    patterns:\n      - {pattern: a, pattern: b}\n",
          "cb.yaml:6:22: duplicate key 'pattern' in pattern 1 of code 'sec'",

@@ -65,7 +65,7 @@ check "invalid regex: nothing written" test ! -e "$TMP/bad"
 run code -c tests/e2e/errors/unknown-key.yaml -o "$TMP/bad" tests/e2e/corpus
 eq "unknown YAML key: exit 3" "$status" 3
 eq "unknown YAML key: message" "$(cat "$TMP/stderr")" \
-  "tests/e2e/errors/unknown-key.yaml:7:5: unknown key 'patern' in code 'sec'; expected one of: label, polarity, definition, include, exclude, source, patterns, examples, counterexamples (did you mean 'patterns'?)"
+  "tests/e2e/errors/unknown-key.yaml:7:5: unknown key 'patern' in code 'sec'; expected one of: label, polarity, definition, include, exclude, source, patterns, examples, counterexamples, words, unless, near, window (did you mean 'patterns'?)"
 check "unknown YAML key: nothing written" test ! -e "$TMP/bad"
 
 run code -c tests/e2e/errors/missing.yaml -o "$TMP/bad" tests/e2e/corpus
