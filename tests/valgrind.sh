@@ -28,6 +28,7 @@ vg "a document that fails" 1 code -q -c tests/e2e/codebook.yaml -o "$TMP/c" "$TM
 vg "an invalid regex" 3 code -q -c tests/e2e/errors/bad-regex.yaml -o "$TMP/d" "$TMP/in"
 vg "an unknown key" 3 code -q -c tests/e2e/errors/unknown-key.yaml -o "$TMP/d" "$TMP/in"
 vg "catastrophic backtracking" 1 code -q -c tests/e2e/errors/catastrophic.yaml -o "$TMP/e" tests/e2e/corpus "$TMP/in"
+vg "words: and context rules" 0 code -q -c tests/e2e/codebook-context.yaml -o "$TMP/ctx" tests/e2e/corpus
 I=tests/e2e/intake
 vg "md transcript, speakers, role filter, periods" 0 code -q -c codebooks/securitization-es.yaml \
   -o "$TMP/f" --speakers $I/speakers.tsv --role president --periods corpora/periods/mexico-presidents.tsv $I/md

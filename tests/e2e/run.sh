@@ -36,6 +36,11 @@ eq "overlap all: exit 0, quiet" "$status:$(cat "$TMP/stderr")" "0:"
 compare_dir "overlap all" "$TMP/all" "$HERE/expected/all"
 collect_tei "$TMP/all"
 
+run code -q -c tests/e2e/codebook-context.yaml -o "$TMP/context" tests/e2e/corpus
+eq "words: and context rules: exit 0" "$status:$(cat "$TMP/stderr")" "0:"
+compare_dir "words and context rules" "$TMP/context" "$HERE/expected/context"
+collect_tei "$TMP/context"
+
 # same input, same output
 run code -q -c tests/e2e/codebook.yaml -o "$TMP/again" tests/e2e/corpus
 check "a second run gives byte-identical outputs" diff -r "$TMP/longest" "$TMP/again"
