@@ -31,6 +31,7 @@ typedef struct S_ctx {
   const sectag_matcher *m;   /* the codebook as it is */
   const sectag_matcher *all; /* the same rules with overlap: all */
   unsigned long **ex_line, **cex_line; /* per code, per string: 1-based line or 0 */
+  unsigned char *has_rules;            /* per code: it has patterns or words */
   sectag_check_result *res;
   size_t cap;
 } S_ctx;
@@ -482,6 +483,17 @@ static char *S_rule_key(const sectag_codebook *cb, const sectag_rule *r) {
   return sectag_buf_detach(&key);
 }
 
+typedef struct S_keyed {
+  char *key;
+  size_t rule;
+} S_keyed;
+
+static int S_cmp_keyed(const void *a, const void *b) {
+  const S_keyed *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
 static void S_rule_warnings(S_ctx *c) {
   const sectag_codebook *cb = c->cb;
   sectag_buf msg = SECTAG_BUF_INIT, what = SECTAG_BUF_INIT;
@@ -513,28 +525,32 @@ static void S_rule_warnings(S_ctx *c) {
       }
     }
   }
-  /* the same pattern twice, as the matcher sees it, with the same context */
-  char **norm = sectag_xcalloc(cb->nrules ? cb->nrules : 1, sizeof *norm);
-  for (size_t i = 0; i < cb->nrules; i++) {
-    const sectag_rule *r = &cb->rules[i];
-    norm[i] = S_rule_key(cb, r);
-    for (size_t j = 0; j < i; j++) {
-      const sectag_rule *f = &cb->rules[j];
-      if (strcmp(norm[j], norm[i]) != 0 || !S_same_context(cb, f->context, r->context))
-        continue;
-      sectag_buf_printf(&msg, "rule '%s' (code %s) has the same %s as rule '%s' (code %s) "
-                              "at %s:%lu; keep one of them",
-                        r->id, cb->codes[r->code].id, r->words ? "entry" : "pattern", f->id,
-                        cb->codes[f->code].id, c->path, f->line);
-      sectag_buf_clear(&what);
-      sectag_buf_puts(&what, "    ");
-      S_pattern_line(&what, r->pattern);
-      S_add(c, SECTAG_CHECK_WARNING, r->line, r->col, &msg, sectag_buf_detach(&what));
-      break;
+  /* the same pattern twice, as the matcher sees it, with the same context:
+   * sorted by key, so a dictionary of thousands of entries stays fast */
+  S_keyed *keys = sectag_xcalloc(cb->nrules ? cb->nrules : 1, sizeof *keys);
+  for (size_t i = 0; i < cb->nrules; i++) keys[i] = (S_keyed){S_rule_key(cb, &cb->rules[i]), i};
+  qsort(keys, cb->nrules, sizeof *keys, S_cmp_keyed);
+  for (size_t a = 0, b; a < cb->nrules; a = b) {
+    for (b = a + 1; b < cb->nrules && strcmp(keys[a].key, keys[b].key) == 0; b++) {}
+    for (size_t k = a + 1; k < b; k++) {
+      const sectag_rule *r = &cb->rules[keys[k].rule];
+      for (size_t j = a; j < k; j++) {
+        const sectag_rule *f = &cb->rules[keys[j].rule];
+        if (!S_same_context(cb, f->context, r->context)) continue;
+        sectag_buf_printf(&msg, "rule '%s' (code %s) has the same %s as rule '%s' (code %s) "
+                                "at %s:%lu; keep one of them",
+                          r->id, cb->codes[r->code].id, r->words ? "entry" : "pattern", f->id,
+                          cb->codes[f->code].id, c->path, f->line);
+        sectag_buf_clear(&what);
+        sectag_buf_puts(&what, "    ");
+        S_pattern_line(&what, r->pattern);
+        S_add(c, SECTAG_CHECK_WARNING, r->line, r->col, &msg, sectag_buf_detach(&what));
+        break;
+      }
     }
   }
-  for (size_t i = 0; i < cb->nrules; i++) free(norm[i]);
-  free(norm);
+  for (size_t i = 0; i < cb->nrules; i++) free(keys[i].key);
+  free(keys);
   sectag_buf_free(&msg);
   sectag_buf_free(&what);
 }
@@ -723,9 +739,7 @@ static void S_counterexample(S_ctx *c, size_t x, size_t k) {
 static void S_code_warnings(S_ctx *c, size_t x) {
   const sectag_codebook *cb = c->cb;
   const sectag_code *cd = &cb->codes[x];
-  int rules = 0;
-  for (size_t i = 0; i < cb->nrules && !rules; i++) rules = cb->rules[i].code == x;
-  if (!rules || (cd->nexamples && cd->ncounterexamples)) return; /* groups need none */
+  if (!c->has_rules[x] || (cd->nexamples && cd->ncounterexamples)) return; /* groups need none */
   sectag_buf msg = SECTAG_BUF_INIT;
   if (!cd->nexamples && !cd->ncounterexamples)
     sectag_buf_printf(&msg, "code %s has no examples and no counterexamples; add sentences "
@@ -801,6 +815,8 @@ static int S_check(sectag_codebook *cb, const char *yaml, size_t len, const char
     c.cex_line[i] = sectag_xcalloc(cb->codes[i].ncounterexamples + 1, sizeof **c.cex_line);
   }
   S_example_lines(&c, yaml, len);
+  c.has_rules = sectag_xcalloc(cb->ncodes + 1, 1);
+  for (size_t i = 0; i < cb->nrules; i++) c.has_rules[cb->rules[i].code] = 1;
 
   S_rule_warnings(&c);
   for (size_t x = 0; x < cb->ncodes; x++) {
@@ -816,6 +832,7 @@ static int S_check(sectag_codebook *cb, const char *yaml, size_t len, const char
   }
   free(c.ex_line);
   free(c.cex_line);
+  free(c.has_rules);
   sectag_matcher_free(all);
   sectag_codebook_free(cb_all);
   sectag_matcher_free(m);
