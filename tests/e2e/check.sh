@@ -7,7 +7,8 @@
 #  - all passing; a failing example; a failing counterexample; duplicate
 #    patterns; parts of patterns that can never match (upper case, two
 #    spaces, \n, an escaped accent); a polarity conflict; codes without
-#    examples; BOM and CRLF line numbers; an invalid regex and a YAML error
+#    examples; BOM and CRLF line numbers; a rule that gives up on an
+#    example (match limit); an invalid regex and a YAML error
 #    (exit 3, with the message sectag code gives); several codebooks at
 #    once; --strict; --format tap; --quiet;
 #  - the shipped codebooks: shipped-es.txt and shipped-en.txt list today's
@@ -60,6 +61,7 @@ expect never.txt 0 $C/never.yaml
 expect polarity.txt 0 $C/polarity.yaml
 expect noexamples.txt 0 $C/noexamples.yaml
 expect crlf.txt 1 $C/crlf.yaml
+expect gave-up.txt 1 $C/gave-up.yaml
 expect bad-regex.txt 3 $C/bad-regex.yaml
 expect bad-yaml.txt 3 $C/bad-yaml.yaml
 
