@@ -9,6 +9,7 @@
 /* argv[0] is the subcommand's name ("compare", "kwic"). */
 int sectag_cli_compare(int argc, char **argv);
 int sectag_cli_kwic(int argc, char **argv);
+int sectag_cli_import(int argc, char **argv);
 /* `sectag check CODEBOOK...`: exit 0 every check passed; 1 an example or
  * counterexample failed (or --strict and a warning); 2 usage; 3 a codebook
  * does not load or compile; 4 the report cannot be written. */
@@ -17,6 +18,7 @@ int sectag_cli_check(int argc, char **argv);
 /* The usage texts, for `sectag help compare` and `sectag help kwic`. */
 extern const char sectag_compare_usage[];
 extern const char sectag_kwic_usage[];
+extern const char sectag_import_usage[];
 extern const char sectag_check_usage[]; /* `sectag help check` */
 
 #endif

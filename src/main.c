@@ -26,6 +26,7 @@ static const char S_usage[] =
     "  compare   compare groups (administrations, speakers, years) in the tables of\n"
     "            one or more OUTDIRs: frequencies, balance, keyness, time series\n"
     "  kwic      concordance lines for a code or a regex: sectag kwic OUTDIR --code sec.war\n"
+    "  import    convert a dictionary (LIWC, quanteda, WordStat...) into a codebook\n"
     "  check     test a codebook's rules on its examples: sectag check CODEBOOK...\n"
     "  help      show help for a command: sectag help code\n"
     "\n"
@@ -351,6 +352,8 @@ int main(int argc, char **argv) {
       fputs(sectag_compare_usage, stdout);
     else if (argc > 2 && strcmp(argv[2], "kwic") == 0)
       fputs(sectag_kwic_usage, stdout);
+    else if (argc > 2 && strcmp(argv[2], "import") == 0)
+      fputs(sectag_import_usage, stdout);
     else if (argc > 2 && strcmp(argv[2], "check") == 0)
       fputs(sectag_check_usage, stdout);
     else
@@ -360,6 +363,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "code") == 0) return S_cmd_code(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return sectag_cli_compare(argc - 1, argv + 1);
   if (strcmp(cmd, "kwic") == 0) return sectag_cli_kwic(argc - 1, argv + 1);
+  if (strcmp(cmd, "import") == 0) return sectag_cli_import(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return sectag_cli_check(argc - 1, argv + 1);
   fprintf(stderr, "sectag: unknown command '%s'\nTry 'sectag --help'.\n", cmd);
   return EXIT_USAGE;
