@@ -29,6 +29,7 @@ vg "an invalid regex" 3 code -q -c tests/e2e/errors/bad-regex.yaml -o "$TMP/d" "
 vg "an unknown key" 3 code -q -c tests/e2e/errors/unknown-key.yaml -o "$TMP/d" "$TMP/in"
 vg "catastrophic backtracking" 1 code -q -c tests/e2e/errors/catastrophic.yaml -o "$TMP/e" tests/e2e/corpus "$TMP/in"
 vg "words: and context rules" 0 code -q -c tests/e2e/codebook-context.yaml -o "$TMP/ctx" tests/e2e/corpus
+vg "check: a codebook with a failing counterexample" 1 check tests/check/fail-counterexample.yaml
 I=tests/e2e/intake
 vg "md transcript, speakers, role filter, periods" 0 code -q -c codebooks/securitization-es.yaml \
   -o "$TMP/f" --speakers $I/speakers.tsv --role president --periods corpora/periods/mexico-presidents.tsv $I/md
