@@ -83,9 +83,9 @@ eq "balance: the groups' matches add up to documents.csv's" \
 eq "frequencies: a group's tokens are its documents' tokens" \
   "$(tr -d '\r' <"$F/frequencies.csv" | awk -F, 'NR>1 {t[$1]=$6} END {for (g in t) s+=t[g]; print s}')" \
   "$(tr -d '\r' <"$TMP/ab/documents.csv" | awk -F, 'NR>1 {s+=$(NF-6)} END {print s}')"
-eq "--by year: every year from 2008 to 2021, 15 codes each" \
+eq "--by year: every year from 2008 to 2021, 16 codes each" \
   "$(tr -d '\r' <"$F/year-codes.csv" | awk -F, 'NR>1 {print $1}' | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')" \
-  "2008:15 2009:15 2010:15 2011:15 2012:15 2013:15 2014:15 2015:15 2016:15 2017:15 2018:15 2019:15 2020:15 2021:15 "
+  "2008:16 2009:16 2010:16 2011:16 2012:16 2013:16 2014:16 2015:16 2016:16 2017:16 2018:16 2019:16 2020:16 2021:16 "
 eq "--by year: an empty year has zero counts and NA rates" \
   "$(grep '^2009,sec,' "$F/year-codes.csv" | tr -d '\r')" "2009,sec,code,0,0,0,NA"
 run compare "$TMP/ab" --by month --kind code
@@ -261,7 +261,7 @@ for path in sys.argv[1:]:
     print(("ok" if ok else "not ok") + f" {n} - table {os.path.basename(path)}: aligned by characters, not bytes")
 EOF
 eq "table: says how many rows were left out" "$(tail -1 "$EXP/compare-sample/table-keyness.txt")" \
-  "(5 of 370 rows shown; 365 left out: --top 0 shows all, -o FILE writes them as CSV)"
+  "(5 of 371 rows shown; 366 left out: --top 0 shows all, -o FILE writes them as CSV)"
 if command -v script >/dev/null; then
   script -qec "'$SECTAG' compare '$TMP/ab' --balance" /dev/null >"$TMP/tty.out" 2>&1
   eq "stdout a terminal: an aligned table, not CSV" "$(tr -d '\r' <"$TMP/tty.out")" "$(cat "$F/table-balance.txt")"

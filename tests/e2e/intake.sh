@@ -24,7 +24,7 @@ collect_body() { while IFS= read -r -d '' f; do BODY_FILES+=("$f"); done < <(fin
 # ------------------------------------------------- a Markdown transcript
 run code -c $ES -o "$TMP/md" --speakers $IN/speakers.tsv --periods $MX $IN/md
 eq "md transcript: exit 0 and summary" "$status:$(summary)" \
-  "0:sectag: coded 1 document (0 failed; 1 with speaker turns): 132 words in 16 sentences; 7 securitizing, 5 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/md/."
+  "0:sectag: coded 1 document (0 failed; 1 with speaker turns): 132 words in 16 sentences; 5 securitizing, 6 desecuritizing and 0 neutral matches; T s (R MB/s). Outputs are in TMP/md/."
 compare_dir "md transcript" "$TMP/md" "$EXP/intake-md"
 collect_tei "$TMP/md"
 collect_body "$TMP/md"
