@@ -246,6 +246,14 @@ static int S_run(const char *input, const char *output, sectag_dict_format forma
     sectag_error_clear(&err);
     status = EXIT_OUTPUT;
   }
+  if (status == 0 && st.doubled)
+    fprintf(stderr,
+            "sectag import: warning: '%s' in %s is also found by a broader entry of %s, "
+            "which counts its sub-categories' matches too, so such a word counts twice for "
+            "%s (%zu entr%s like this); remove one of the two entries if that is not what "
+            "the dictionary means\n",
+            st.doubled_entry, st.doubled_code, st.doubled_parent, st.doubled_parent,
+            st.doubled, st.doubled == 1 ? "y" : "ies");
   if (status == 0 && !quiet) {
     fprintf(stderr, "sectag import: wrote %s: %zu code%s and %zu word%s from the %s dictionary %s",
             output, st.codes, st.codes == 1 ? "" : "s", st.entries, st.entries == 1 ? "" : "s",

@@ -254,11 +254,17 @@ static long S_cat(S_ctx *c, long parent, const char *name, unsigned long line) {
   return (long)d->ncats++;
 }
 
-/* Adds the entry raw[0..n) to category cat: cleaned, runs of '*' made
- * one, case-folded; an entry of wildcards only is skipped with a warning,
- * a duplicate silently. what names the entry in the warning. */
+/* Adds the entry raw[0..n) to category cat: '_' made a space, cleaned,
+ * runs of '*' made one, case-folded; an entry of wildcards only, or without
+ * a letter or digit, is skipped with a warning, a duplicate silently. */
 static void S_entry(S_ctx *c, long cat, const char *raw, size_t n, unsigned long line) {
-  char *clean = S_clean(raw, n);
+  /* '_' joins the words of a phrase (quanteda's compound tokens): it is
+   * never part of a word in sectag */
+  char *under = sectag_xstrndup(raw, n);
+  for (char *p = under; *p; p++)
+    if (*p == '_') *p = ' ';
+  char *clean = S_clean(under, strlen(under));
+  free(under);
   size_t j = 0;
   for (size_t i = 0; clean[i]; i++)
     if (!(clean[i] == '*' && j > 0 && clean[j - 1] == '*')) clean[j++] = clean[i];
@@ -1379,6 +1385,7 @@ typedef struct {
   const sectag_dict *d;
   const sectag_dict_yaml_options *opt;
   char ***keys; /* per category, per entry: the entry as the matcher sees it */
+  char **keep;  /* per category, per entry: written (set in tree order) */
   sectag_buf *out;
   sectag_dict_yaml_stats st;
 } S_writer;
@@ -1399,7 +1406,7 @@ static void S_write_cat(S_writer *w, size_t i) {
   for (size_t j = i + 1; j < d->ncats; j++)
     if (S_is_below(d, j, i))
       for (size_t e = 0; e < d->cats[j].nentries; e++) S_index_add(&below, w->keys[j][e]);
-  char *keep = sectag_xcalloc(k->nentries + 1, 1);
+  char *keep = w->keep[i] = sectag_xcalloc(k->nentries + 1, 1);
   for (size_t e = 0; e < k->nentries; e++) keep[e] = (char)S_index_add(&own, w->keys[i][e]);
   size_t n = 0;
   for (size_t e = 0; e < k->nentries; e++) {
@@ -1422,7 +1429,26 @@ static void S_write_cat(S_writer *w, size_t i) {
   }
   w->st.codes++;
   w->st.entries += n;
-  free(keep);
+  /* an entry that a broader entry of an ancestor finds too: the ancestor
+   * counts such a word twice (its own match and this code's) */
+  for (long a = k->parent; a >= 0 && n; a = d->cats[a].parent) {
+    S_index up;
+    memset(&up, 0, sizeof up);
+    for (size_t e = 0; e < d->cats[a].nentries; e++)
+      if (w->keep[a][e]) S_index_add(&up, w->keys[a][e]);
+    for (size_t e = 0; e < k->nentries; e++) {
+      if (keep[e] != 1 || !S_index_covers(&up, w->keys[i][e], 1)) continue;
+      if (!w->st.doubled++) {
+        w->st.doubled_entry = k->entries[e];
+        w->st.doubled_code = k->id;
+        w->st.doubled_parent = d->cats[a].id;
+      }
+      keep[e] = 2; /* counted once, whatever the number of ancestors */
+    }
+    S_index_free(&up);
+  }
+  for (size_t e = 0; e < k->nentries; e++)
+    if (keep[e] == 2) keep[e] = 1;
   S_index_free(&below);
   S_index_free(&own);
   for (size_t j = i + 1; j < d->ncats; j++)
@@ -1437,6 +1463,7 @@ void sectag_dict_to_yaml(const sectag_dict *d, const sectag_dict_yaml_options *o
   w.opt = opt;
   w.out = out;
   w.keys = sectag_xcalloc(d->ncats + 1, sizeof *w.keys);
+  w.keep = sectag_xcalloc(d->ncats + 1, sizeof *w.keep);
   sectag_buf b = SECTAG_BUF_INIT;
   for (size_t i = 0; i < d->ncats; i++) {
     w.keys[i] = sectag_xcalloc(d->cats[i].nentries + 1, sizeof *w.keys[i]);
@@ -1480,8 +1507,10 @@ void sectag_dict_to_yaml(const sectag_dict *d, const sectag_dict_yaml_options *o
   for (size_t i = 0; i < d->ncats; i++) {
     for (size_t e = 0; e < d->cats[i].nentries; e++) free(w.keys[i][e]);
     free(w.keys[i]);
+    free(w.keep[i]);
   }
   free(w.keys);
+  free(w.keep);
   free(file);
   free(name);
   if (stats) *stats = w.st;

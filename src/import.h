@@ -100,6 +100,10 @@ typedef struct sectag_dict_yaml_stats {
   size_t entries;   /* `words:` entries written */
   size_t redundant; /* entries left out because a broader entry of the same
                        category or of a sub-category already finds them */
+  size_t doubled;   /* entries written that a broader entry of an ancestor
+                       finds too, so that the ancestor counts such a word
+                       twice; the first one (pointers into the dict): */
+  const char *doubled_entry, *doubled_code, *doubled_parent;
 } sectag_dict_yaml_stats;
 
 /* Appends the codebook to out: `sectag: 1`, name, description, accents,

@@ -126,6 +126,14 @@ eq "--accents insensitive (default): ejército finds ejercito" "$status:$(($(wc 
 run code -q -c "$G/names.yaml" -o "$TMP/out-names" $IN/discurso.txt
 eq "slugged ids: sectag code loads the codebook" "$status:$(err)" "0:"
 
+printf 'security:\n  - amenaz*\n  - threat: [amenaza, peligro]\n' >"$TMP/doubled.yml"
+run import -q "$TMP/doubled.yml" -o "$TMP/doubled.yaml"
+eq "a sub-category's entry that a parent's broader entry finds too: a warning" "$status:$(err)" \
+  "0:sectag import: warning: 'amenaza' in security.threat is also found by a broader entry of security, which counts its sub-categories' matches too, so such a word counts twice for security (1 entry like this); remove one of the two entries if that is not what the dictionary means"
+printf 'Una amenaza.\n' >"$TMP/amenaza.txt"
+run code -q -c "$TMP/doubled.yaml" -o "$TMP/out-doubled" "$TMP/amenaza.txt"
+eq "... and indeed it counts twice for the parent" "$(summary "$TMP/out-doubled" | tail -1)" "security=2 security.threat=1"
+
 # ------------------------------------------------- output file
 printf 'old contents\n' >"$TMP/old.yaml"
 run import -q $IN/security.lc3 -o "$TMP/old.yaml"

@@ -250,6 +250,8 @@ int main(void) {
   S_kept_is("a*\nab*\nabc\n", 0, "a*", "a chain of prefixes");
   S_kept_is("niño\nnino\n", 0, "niño nino", "ñ is not n");
   S_kept_is("heckl**\nheckle\n", 0, "heckl*", "** is *");
+  S_kept_is("crimen_organizado\ncrimen organizado\n_x_\n", 0, "crimen organizado x",
+            "_ is a space");
 
   /* ---- a parent does not count twice what a sub-category finds */
   d = S_parse("A\n\tAMENAZA (1)\n\tPAZ* (1)\n\tB\n\t\tAMENAZ* (1)\n\t\tPAZ (1)\n",
@@ -265,6 +267,10 @@ int main(void) {
     TEST_EQ_INT(st.redundant, 1, "one entry left out");
     TEST_EQ_INT(st.entries, 3, "three entries written");
     TEST_EQ_INT(st.codes, 2, "two codes");
+    TEST_EQ_INT(st.doubled, 1, "paz in B is also found by paz* in A");
+    TEST_EQ_STR(st.doubled_entry, "paz", "... the entry");
+    TEST_EQ_STR(st.doubled_code, "a.b", "... its code");
+    TEST_EQ_STR(st.doubled_parent, "a", "... the ancestor");
     free(y);
   }
 
