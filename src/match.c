@@ -76,6 +76,8 @@ struct sectag_matcher {
   S_wmap exact, prefix; /* by first glob */
   size_t *general;      /* word rules whose first glob has * or ? inside */
   size_t ngeneral;
+  size_t max_prefix;    /* the longest prefix glob: longer prefixes of a token
+                           need no look-up */
 };
 
 /* Finds an upper-case letter that the pattern would try to match literally
@@ -376,8 +378,10 @@ static void S_words_index(sectag_matcher *m) {
     const S_glob *g0 = &w->tok[0];
     if (g0->kind == G_EXACT)
       S_wmap_add(&m->exact, g0->s, g0->len, m->nwords);
-    else if (g0->kind == G_PREFIX)
+    else if (g0->kind == G_PREFIX) {
       S_wmap_add(&m->prefix, g0->s, g0->len, m->nwords);
+      if (g0->len > m->max_prefix) m->max_prefix = g0->len;
+    }
     else
       m->general[m->ngeneral++] = m->nwords;
     m->nwords++;
@@ -555,7 +559,8 @@ static void S_run_words(const sectag_matcher *m, const sectag_doc *d, S_cand **c
     const char *s = d->shadow + t->nstart;
     size_t len = t->nend - t->nstart;
     for (size_t pass = 0; pass < 3; pass++) {
-      for (size_t l = pass == 1 ? 1 : len; l <= len; l++) {
+      size_t last = pass == 1 && m->max_prefix < len ? m->max_prefix : len;
+      for (size_t l = pass == 1 ? 1 : len; l <= last; l++) {
         if (pass == 1 && l < len && ((unsigned char)s[l] & 0xC0) == 0x80) continue;
         const S_bucket *b = pass == 0 ? S_wmap_get(&m->exact, s, len)
                             : pass == 1 ? S_wmap_get(&m->prefix, s, l)
