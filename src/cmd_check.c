@@ -42,7 +42,7 @@ const char sectag_check_usage[] =
     "\n"
     "Example:\n"
     "  sectag check codebooks/securitization-es.yaml\n"
-    "  sectag check --strict --format tap codebooks/*.yaml\n"
+    "  sectag check --format tap codebooks/*.yaml > check.tap\n"
     "\n"
     "Exit status: 0 every check passed (warnings alone do not fail); 1 an\n"
     "example or counterexample failed, or --strict and a warning; 2 usage\n"
