@@ -525,7 +525,8 @@ static void S_rule_warnings(S_ctx *c) {
       }
     }
   }
-  /* the same pattern twice, as the matcher sees it, with the same context:
+  /* the same pattern twice, as the matcher sees it, with the same context
+   * (in one code; across codes too unless the codebook has overlap: all):
    * sorted by key, so a dictionary of thousands of entries stays fast */
   S_keyed *keys = sectag_xcalloc(cb->nrules ? cb->nrules : 1, sizeof *keys);
   for (size_t i = 0; i < cb->nrules; i++) keys[i] = (S_keyed){S_rule_key(cb, &cb->rules[i]), i};
@@ -537,6 +538,9 @@ static void S_rule_warnings(S_ctx *c) {
       for (size_t j = a; j < k; j++) {
         const sectag_rule *f = &cb->rules[keys[j].rule];
         if (!S_same_context(cb, f->context, r->context)) continue;
+        /* with overlap: all, one entry in two codes is how a dictionary
+         * (LIWC, imported) counts a word for both: not a mistake */
+        if (cb->overlap_all && f->code != r->code) continue;
         sectag_buf_printf(&msg, "rule '%s' (code %s) has the same %s as rule '%s' (code %s) "
                                 "at %s:%lu; keep one of them",
                           r->id, cb->codes[r->code].id, r->words ? "entry" : "pattern", f->id,

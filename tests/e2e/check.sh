@@ -57,6 +57,7 @@ expect pass.txt 0 $C/pass.yaml
 expect fail-example.txt 1 $C/fail-example.yaml
 expect fail-counterexample.txt 1 $C/fail-counterexample.yaml
 expect duplicate.txt 0 $C/duplicate.yaml
+expect duplicate-all.txt 0 $C/duplicate-all.yaml
 expect never.txt 0 $C/never.yaml
 expect polarity.txt 0 $C/polarity.yaml
 expect noexamples.txt 0 $C/noexamples.yaml
