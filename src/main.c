@@ -4,6 +4,7 @@
  * Exit statuses: 0 success; 1 some documents failed (the others were
  * written); 2 usage error; 3 codebook error (nothing written); 4 output error. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,28 @@ static const char S_code_usage[] =
     "\n"
     "Exit status: 0 all coded; 1 some documents failed; 2 usage error;\n"
     "3 codebook error (nothing written); 4 cannot write outputs.\n";
+
+/* SIGINT / SIGTERM during `sectag code`: the handler only records the
+ * signal; the library asks (opt.cancelled) between documents, stops, and
+ * removes its temporary files; then main exits with 128 + the signal. */
+static volatile sig_atomic_t S_signal = 0;
+
+static void S_on_signal(int signo) { S_signal = signo; }
+
+static int S_cancelled(void *ud) {
+  (void)ud;
+  return S_signal != 0;
+}
+
+static void S_catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = S_on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART; /* reads and writes go on; the flag is checked later */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
 
 typedef struct {
   int tty;
@@ -286,7 +309,9 @@ static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip) {
   opt.npaths = (size_t)(argc - optind);
   opt.report = S_report;
   opt.progress = S_progress;
+  opt.cancelled = S_cancelled;
   opt.userdata = &ui;
+  S_catch_signals();
   ui.tty = isatty(STDERR_FILENO);
   ui.start = S_now();
 
@@ -294,6 +319,18 @@ static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip) {
   sectag_error err = SECTAG_ERROR_INIT;
   sectag_status st = sectag_code_run(&opt, &sum, &err);
   S_clear_progress(&ui);
+  if (S_signal) {
+    int signo = (int)S_signal;
+    if (st == SECTAG_ERR_OUTPUT && err.code == SECTAG_ERR_OUTPUT && !err.path)
+      fprintf(stderr,
+              "sectag: %s: interrupted; no tables were written and no temporary file is "
+              "left; TEI files of documents coded before are complete\n",
+              signo == SIGINT ? "SIGINT" : "SIGTERM");
+    else if (err.code != SECTAG_OK)
+      S_print_error(&ui, &err);
+    sectag_error_clear(&err);
+    return 128 + signo;
+  }
   if (err.code != SECTAG_OK) S_print_error(&ui, &err);
   sectag_error_clear(&err);
   switch (st) {

@@ -32,6 +32,15 @@ static void S_report(const sectag_code_options *opt, const sectag_error *e) {
   if (opt->report) opt->report(opt->userdata, e);
 }
 
+/* Whether the caller asked the run to stop (a signal, in the CLI); sets err
+ * then. Checked between documents only. */
+static int S_cancelled(const sectag_code_options *opt, sectag_error *err) {
+  if (!opt->cancelled || !opt->cancelled(opt->userdata)) return 0;
+  sectag_error_set(err, SECTAG_ERR_OUTPUT, NULL, 0, 0,
+                   "interrupted; the temporary output files were removed");
+  return 1;
+}
+
 static void S_warn(const sectag_code_options *opt, const char *fmt, const char *arg) {
   sectag_error e = SECTAG_ERROR_INIT;
   sectag_error_set(&e, SECTAG_WARNING, NULL, 0, 0, fmt, arg);
@@ -257,6 +266,10 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   /* 3. the documents */
   sectag_read_ctx ctx = {speakers, opt->encoding};
   for (size_t i = 0; i < corpus.n; i++) {
+    if (S_cancelled(opt, err)) {
+      status = SECTAG_ERR_OUTPUT;
+      goto done;
+    }
     const sectag_input *in = &corpus.inputs[i];
     sectag_error derr = SECTAG_ERROR_INIT;
     sectag_doc *doc = sectag_doc_load(in->path, in->doc_id, in->format, in->text, in->text_len,
@@ -373,6 +386,10 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   seen_id = seen_role = NULL;
 
   /* 4. the tables go into place together */
+  if (S_cancelled(opt, err)) {
+    status = SECTAG_ERR_OUTPUT;
+    goto done;
+  }
   for (int i = 0; i < T_COUNT; i++)
     if (sectag_out_commit(&out[i], err) != 0) {
       status = SECTAG_ERR_OUTPUT;

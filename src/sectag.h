@@ -234,6 +234,13 @@ typedef struct sectag_code_options {
   void (*report)(void *userdata, const sectag_error *e);
   /* Called after each document: done of total, with the document's id. */
   void (*progress)(void *userdata, size_t done, size_t total, const char *doc_id);
+  /* Asked before each document and before the tables are renamed into
+   * place: nonzero stops the run, which then ends like an output error
+   * (SECTAG_ERR_OUTPUT; no table is written, no temporary file is left; TEI
+   * files of documents coded before stay, complete). The library never
+   * handles signals itself: the CLI's SIGINT/SIGTERM handler sets a flag this
+   * callback reads. A single huge document is not interrupted. May be NULL. */
+  int (*cancelled)(void *userdata);
   void *userdata;
 } sectag_code_options;
 
