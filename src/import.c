@@ -529,8 +529,8 @@ static int S_liwc(S_ctx *c) {
     S_trim(&s, &n);
     if (!n) continue;
     if (memchr(s, '(', n) || memchr(s, '<', n)) {
-      size_t w = strcspn(s, "\t");
-      if (w > n) w = n;
+      const char *tab = memchr(s, '\t', n); /* the line is not NUL-terminated */
+      size_t w = tab ? (size_t)(tab - s) : n;
       char *word = S_quote_line(s, w);
       char *rest = S_quote_line(s + w, n - w);
       S_warn(c, it.line,

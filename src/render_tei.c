@@ -113,12 +113,32 @@ static void S_text(S_tei *t, size_t a, size_t b) {
   S_plain(t, i, b);
 }
 
+/* A copy of a header string (a title, a label, a metadata value) with the
+ * characters XML 1.0 forbids replaced by U+FFFD (found by fuzzing). */
+static char *S_clean(const char *s) {
+  sectag_buf b = SECTAG_BUF_INIT;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+      sectag_buf_puts(&b, "\xEF\xBF\xBD");
+    else if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+      sectag_buf_puts(&b, "\xEF\xBF\xBD");
+      p += 2;
+    } else
+      sectag_buf_putc(&b, *p);
+  }
+  return sectag_buf_detach(&b);
+}
+
 static void S_elem_text(S_tei *t, const char *name, const char *text) {
-  X(xmlTextWriterWriteElement(t->w, BAD_CAST name, BAD_CAST text));
+  char *c = S_clean(text);
+  X(xmlTextWriterWriteElement(t->w, BAD_CAST name, BAD_CAST c));
+  free(c);
 }
 
 static void S_attr(S_tei *t, const char *name, const char *value) {
-  X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST value));
+  char *c = S_clean(value);
+  X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST c));
+  free(c);
 }
 
 static void S_start(S_tei *t, const char *name) {
