@@ -646,6 +646,24 @@ static void S_polarity(S_ctx *c, size_t x, const char *text, unsigned long line,
   free(inv);
 }
 
+/* The start of an example's or counterexample's check: counts it, writes
+ * "code X: KIND \"TEXT\"" into msg, and codes the text. Returns the coded
+ * document, or NULL after reporting the failure (msg freed). */
+static sectag_doc *S_case(S_ctx *c, size_t x, const char *kind, const char *text,
+                          unsigned long line, sectag_buf *msg) {
+  sectag_error err = SECTAG_ERROR_INIT;
+  sectag_buf_printf(msg, "code %s: %s ", c->cb->codes[x].id, kind);
+  S_quote(msg, text, strlen(text));
+  sectag_doc *d = S_code_text(c->m, text, &err);
+  if (!d) {
+    sectag_buf_printf(msg, " could not be coded: %s", err.message);
+    S_add(c, SECTAG_CHECK_FAILED, line, 0, msg, NULL);
+    sectag_error_clear(&err);
+    sectag_buf_free(msg);
+  }
+  return d;
+}
+
 static void S_example(S_ctx *c, size_t x, size_t k) {
   const sectag_codebook *cb = c->cb;
   const char *text = cb->codes[x].examples[k];
@@ -653,16 +671,8 @@ static void S_example(S_ctx *c, size_t x, size_t k) {
   sectag_buf msg = SECTAG_BUF_INIT, det = SECTAG_BUF_INIT;
   sectag_error err = SECTAG_ERROR_INIT;
   c->res->nexamples++;
-  sectag_buf_printf(&msg, "code %s: example ", cb->codes[x].id);
-  S_quote(&msg, text, strlen(text));
-  sectag_doc *d = S_code_text(c->m, text, &err);
-  if (!d) {
-    sectag_buf_printf(&msg, " could not be coded: %s", err.message);
-    S_add(c, SECTAG_CHECK_FAILED, line, 0, &msg, NULL);
-    sectag_error_clear(&err);
-    sectag_buf_free(&msg);
-    return;
-  }
+  sectag_doc *d = S_case(c, x, "example", text, line, &msg);
+  if (!d) return;
   const sectag_match *ms = sectag_doc_matches(d);
   size_t n = sectag_doc_match_count(d), hit = 0;
   for (size_t i = 0; i < n && !hit; i++) hit = S_under(cb, ms[i].code, x);
@@ -704,18 +714,9 @@ static void S_counterexample(S_ctx *c, size_t x, size_t k) {
   const char *text = cb->codes[x].counterexamples[k];
   unsigned long line = c->cex_line[x][k];
   sectag_buf msg = SECTAG_BUF_INIT, det = SECTAG_BUF_INIT;
-  sectag_error err = SECTAG_ERROR_INIT;
   c->res->ncounterexamples++;
-  sectag_buf_printf(&msg, "code %s: counterexample ", cb->codes[x].id);
-  S_quote(&msg, text, strlen(text));
-  sectag_doc *d = S_code_text(c->m, text, &err);
-  if (!d) {
-    sectag_buf_printf(&msg, " could not be coded: %s", err.message);
-    S_add(c, SECTAG_CHECK_FAILED, line, 0, &msg, NULL);
-    sectag_error_clear(&err);
-    sectag_buf_free(&msg);
-    return;
-  }
+  sectag_doc *d = S_case(c, x, "counterexample", text, line, &msg);
+  if (!d) return;
   const sectag_match *ms = sectag_doc_matches(d);
   long first = -1;
   for (size_t i = 0; i < sectag_doc_match_count(d); i++) {
