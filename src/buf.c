@@ -114,3 +114,7 @@ uint64_t sectag_hash(const char *s, size_t n) {
   }
   return h;
 }
+
+void sectag_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+  if (n > 1) qsort(base, n, size, cmp);
+}

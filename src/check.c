@@ -530,7 +530,7 @@ static void S_rule_warnings(S_ctx *c) {
    * sorted by key, so a dictionary of thousands of entries stays fast */
   S_keyed *keys = sectag_xcalloc(cb->nrules ? cb->nrules : 1, sizeof *keys);
   for (size_t i = 0; i < cb->nrules; i++) keys[i] = (S_keyed){S_rule_key(cb, &cb->rules[i]), i};
-  qsort(keys, cb->nrules, sizeof *keys, S_cmp_keyed);
+  sectag_sort(keys, cb->nrules, sizeof *keys, S_cmp_keyed);
   for (size_t a = 0, b; a < cb->nrules; a = b) {
     for (b = a + 1; b < cb->nrules && strcmp(keys[a].key, keys[b].key) == 0; b++) {}
     for (size_t k = a + 1; k < b; k++) {
@@ -782,7 +782,7 @@ static int S_cmp_items(const void *a, const void *b) {
 static void S_sort(sectag_check_result *res) {
   S_sorted *s = sectag_xcalloc(res->nitems ? res->nitems : 1, sizeof *s);
   for (size_t i = 0; i < res->nitems; i++) s[i] = (S_sorted){res->items[i], i};
-  qsort(s, res->nitems, sizeof *s, S_cmp_items);
+  sectag_sort(s, res->nitems, sizeof *s, S_cmp_items);
   for (size_t i = 0; i < res->nitems; i++) res->items[i] = s[i].item;
   free(s);
 }

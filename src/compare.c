@@ -737,7 +737,7 @@ char *sectag_stopwords_path(const char *arg, const char *const *dirs, size_t ndi
     }
     closedir(dh);
   }
-  qsort(names, n, sizeof *names, S_cmp_str);
+  sectag_sort(names, n, sizeof *names, S_cmp_str);
   sectag_buf l = SECTAG_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
     sectag_buf_puts(&l, names[i]);
@@ -943,7 +943,7 @@ static void S_frequencies(S_ctx *c, const size_t *rank, int periods, S_rows *rw)
     fr[i].key = c->feats.s[cl->f];
     fr[i].len = c->feats.len[cl->f];
   }
-  qsort(fr, c->ncells, sizeof *fr, S_cmp_freq);
+  sectag_sort(fr, c->ncells, sizeof *fr, S_cmp_freq);
   for (size_t i = 0; i < c->ncells; i++) {
     const S_cell *cl = &c->cells[fr[i].cell];
     S_str(rw, c->groups.s[cl->g]);
@@ -1019,7 +1019,7 @@ static int S_keyness(S_ctx *c, const size_t *order, S_rows *rw, sectag_error *er
     k[f].g2 = sectag_stats_g2((double)k[f].ft, (double)k[f].fr, (double)nt, (double)nr);
     k[w++] = k[f];
   }
-  qsort(k, w, sizeof *k, S_cmp_key);
+  sectag_sort(k, w, sizeof *k, S_cmp_key);
   for (size_t i = 0; i < w; i++) {
     double a = (double)k[i].ft, b = (double)k[i].fr, n1 = (double)nt, n2 = (double)nr;
     S_str(rw, c->feats.s[k[i].f] + 1);
@@ -1196,7 +1196,7 @@ static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
     gr[g].len = c->groups.len[g];
     gr[g].g = g;
   }
-  qsort(gr, ng, sizeof *gr, S_cmp_group);
+  sectag_sort(gr, ng, sizeof *gr, S_cmp_group);
   for (size_t i = 0; i < ng; i++) {
     order[i] = gr[i].g;
     rank[gr[i].g] = i;

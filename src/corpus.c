@@ -1006,7 +1006,7 @@ static int S_cmp_inputs(const void *a, const void *b) {
 /* Sorts by doc_id; a doc_id used twice keeps its first input only. */
 static void S_sort_dedup(S_ctx *x) {
   sectag_corpus *c = x->c;
-  if (c->n > 1) qsort(c->inputs, c->n, sizeof *c->inputs, S_cmp_inputs);
+  sectag_sort(c->inputs, c->n, sizeof *c->inputs, S_cmp_inputs);
   size_t w = 0;
   for (size_t i = 0; i < c->n; i++) {
     sectag_input *in = &c->inputs[i];
@@ -1059,12 +1059,12 @@ static S_real *S_reals(const sectag_corpus *c) {
     rs[i].path = c->inputs[i].path;
     rs[i].idx = i;
   }
-  qsort(rs, c->n, sizeof *rs, S_cmp_real_path);
+  sectag_sort(rs, c->n, sizeof *rs, S_cmp_real_path);
   for (size_t i = 0; i < c->n; i++)
     rs[i].real = i > 0 && strcmp(rs[i].path, rs[i - 1].path) == 0
                      ? (rs[i - 1].real ? sectag_xstrdup(rs[i - 1].real) : NULL)
                      : realpath(rs[i].path, NULL);
-  qsort(rs, c->n, sizeof *rs, S_cmp_real);
+  sectag_sort(rs, c->n, sizeof *rs, S_cmp_real);
   return rs;
 }
 

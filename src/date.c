@@ -632,7 +632,7 @@ sectag_periods *sectag_periods_load(const char *path, sectag_error *err) {
     p->n++;
   }
   if (p->n > 1) {
-    qsort(p->v, p->n, sizeof *p->v, S_by_start);
+    sectag_sort(p->v, p->n, sizeof *p->v, S_by_start);
     /* Sorted by start, any overlap shows up between neighbours. Report the
      * pair whose later line comes first in the file, at that later line. */
     const S_period *x = NULL, *y = NULL;

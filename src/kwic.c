@@ -524,7 +524,7 @@ int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
     }
     free(shift);
   }
-  qsort(b.ids, b.nids, sizeof *b.ids, S_cmp_idpos);
+  sectag_sort(b.ids, b.nids, sizeof *b.ids, S_cmp_idpos);
   S_spans(t, &b, tei);
   xmlFreeDoc(x);
 
@@ -699,7 +699,7 @@ static void S_sort(S_run *r) {
   S_sortrec *v = sectag_xcalloc(k->nlines, sizeof *v);
   for (size_t i = 0; i < k->nlines; i++)
     v[i] = (S_sortrec){&k->lines[i], r->lkeys[i] ? r->lkeys[i] : r->rkeys[i], i};
-  qsort(v, k->nlines, sizeof *v, S_cmp_sort);
+  sectag_sort(v, k->nlines, sizeof *v, S_cmp_sort);
   size_t n = r->opt->limit && r->opt->limit < k->nlines ? r->opt->limit : k->nlines;
   sectag_kwic_line *sorted = sectag_xcalloc(n ? n : 1, sizeof *sorted);
   for (size_t i = 0; i < n; i++) sorted[i] = *v[i].l;

@@ -105,6 +105,23 @@ static const char S_code_usage[] =
  * removes its temporary files; then main exits with 128 + the signal. */
 static volatile sig_atomic_t S_signal = 0;
 
+/* After an output error: what is in OUTDIR now (run.c writes TEI files one
+ * document at a time, then puts the five tables into place together). */
+static void S_output_failed(const sectag_code_summary *sum) {
+  if (sum->tables_written > 0)
+    fprintf(stderr,
+            "sectag: only %zu of the 5 tables were put into place (a rename failed), so "
+            "the others are missing or left from an earlier run; run again\n",
+            sum->tables_written);
+  else if (sum->documents == 0)
+    fputs("sectag: no tables were written and no TEI file\n", stderr);
+  else
+    fprintf(stderr,
+            "sectag: no tables were written; the TEI files of the %zu document%s coded before "
+            "the error are complete\n",
+            sum->documents, sum->documents == 1 ? "" : "s");
+}
+
 static void S_on_signal(int signo) { S_signal = signo; }
 
 static int S_cancelled(void *ud) {
@@ -339,9 +356,7 @@ static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip) {
   case SECTAG_ERR_CODEBOOK:
     return EXIT_CODEBOOK;
   case SECTAG_ERR_OUTPUT:
-    fputs("sectag: no tables were written; TEI files of documents coded before the error "
-          "are complete\n",
-          stderr);
+    S_output_failed(&sum);
     return EXIT_OUTPUT;
   default:
     break;

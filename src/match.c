@@ -735,7 +735,7 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   /* overlap policy */
   size_t keep = n;
   if (!cb->overlap_all && n > 1) {
-    qsort(cands, n, sizeof *cands, S_cmp_longest);
+    sectag_sort(cands, n, sizeof *cands, S_cmp_longest);
     unsigned char *used = sectag_xcalloc(d->shadow_len + 1, 1);
     keep = 0;
     for (size_t i = 0; i < n; i++) {
@@ -773,6 +773,6 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
     d->nmatches++;
   }
   free(cands);
-  qsort(d->matches, d->nmatches, sizeof *d->matches, S_cmp_matches);
+  sectag_sort(d->matches, d->nmatches, sizeof *d->matches, S_cmp_matches);
   return 0;
 }

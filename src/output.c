@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdio.h> /* rename */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,6 +57,7 @@ static mode_t S_umask(void) {
 
 int sectag_out_open(sectag_out *o, const char *path, sectag_error *err) {
   memset(o, 0, sizeof *o);
+  o->fd = -1;
   const char *slash = strrchr(path, '/');
   size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
   sectag_buf t = SECTAG_BUF_INIT;
@@ -73,63 +75,96 @@ int sectag_out_open(sectag_out *o, const char *path, sectag_error *err) {
     return -1;
   }
   fchmod(fd, 0666 & ~S_umask());
-  o->f = fdopen(fd, "wb");
+  o->fd = fd;
   o->path = sectag_xstrdup(path);
   o->tmp = sectag_buf_detach(&t);
-  if (!o->f) {
-    int e = errno;
-    close(fd);
-    sectag_out_abort(o);
-    sectag_error_set(err, SECTAG_ERR_OUTPUT, path, 0, 0, "cannot open output file: %s",
-                     strerror(e));
-    return -1;
-  }
+  o->buf = sectag_xmalloc(SECTAG_OUT_BUFSIZE);
   return 0;
 }
 
+/* Writes all of data to the file, retrying short writes and EINTR. */
+static void S_write_all(sectag_out *o, const char *data, size_t len) {
+  while (len > 0 && !o->failed) {
+    ssize_t w = write(o->fd, data, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      o->failed = 1;
+      o->errno_ = w < 0 && errno ? errno : EIO;
+      return;
+    }
+    data += w;
+    len -= (size_t)w;
+  }
+}
+
+static void S_flush(sectag_out *o) {
+  if (o->len > 0) S_write_all(o, o->buf, o->len);
+  o->len = 0;
+}
+
 void sectag_out_write(sectag_out *o, const void *data, size_t len) {
-  if (o->failed || !o->f || len == 0) return;
-  if (fwrite(data, 1, len, o->f) != len) {
-    o->failed = 1;
-    o->errno_ = errno ? errno : EIO;
+  if (o->failed || !o->buf || len == 0) return;
+  if (o->len + len <= SECTAG_OUT_BUFSIZE) {
+    memcpy(o->buf + o->len, data, len);
+    o->len += len;
+    return;
+  }
+  S_flush(o);
+  if (len >= SECTAG_OUT_BUFSIZE) {
+    S_write_all(o, data, len);
+  } else {
+    memcpy(o->buf, data, len);
+    o->len = len;
   }
 }
 
 void sectag_out_abort(sectag_out *o) {
-  if (o->f) fclose(o->f);
+  if (o->tmp && o->fd >= 0) close(o->fd); /* a zeroed struct has no file */
   if (o->tmp) unlink(o->tmp);
   free(o->tmp);
   free(o->path);
+  free(o->buf);
   memset(o, 0, sizeof *o);
+  o->fd = -1;
 }
 
-int sectag_out_commit(sectag_out *o, sectag_error *err) {
-  if (!o->failed && fflush(o->f) != 0) {
+static int S_fail(sectag_out *o, sectag_error *err) {
+  sectag_error_set(err, SECTAG_ERR_OUTPUT, o->path, 0, 0,
+                   "cannot write output file: %s; nothing was left half-written (free "
+                   "space or choose another OUTDIR)",
+                   strerror(o->errno_));
+  sectag_out_abort(o);
+  return -1;
+}
+
+int sectag_out_finish(sectag_out *o, sectag_error *err) {
+  if (!o->failed) S_flush(o);
+  int rc = close(o->fd);
+  o->fd = -1;
+  if (!o->failed && rc != 0 && errno != EINTR) {
     o->failed = 1;
     o->errno_ = errno;
   }
-  int rc = fclose(o->f);
-  o->f = NULL;
-  if (!o->failed && rc != 0) {
+  return o->failed ? S_fail(o, err) : 0;
+}
+
+int sectag_out_rename(sectag_out *o, sectag_error *err) {
+  if (rename(o->tmp, o->path) != 0) {
     o->failed = 1;
     o->errno_ = errno;
-  }
-  if (!o->failed && rename(o->tmp, o->path) != 0) {
-    o->failed = 1;
-    o->errno_ = errno;
-  }
-  if (o->failed) {
-    sectag_error_set(err, SECTAG_ERR_OUTPUT, o->path, 0, 0,
-                     "cannot write output file: %s; nothing was left half-written (free "
-                     "space or choose another OUTDIR)",
-                     strerror(o->errno_));
-    sectag_out_abort(o);
-    return -1;
+    return S_fail(o, err);
   }
   free(o->tmp);
   free(o->path);
+  free(o->buf);
   memset(o, 0, sizeof *o);
+  o->fd = -1;
   return 0;
+}
+
+int sectag_out_commit(sectag_out *o, sectag_error *err) {
+  if (sectag_out_finish(o, err) != 0) return -1;
+  return sectag_out_rename(o, err);
 }
 
 int sectag_write_file(const char *path, const void *data, size_t len, sectag_error *err) {

@@ -175,7 +175,7 @@ static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t c
   size_t w = 0;
   for (size_t i = 0; i < cap; i++)
     if (tab[i].s) tab[w++] = tab[i];
-  qsort(tab, w, sizeof *tab, S_cmp_terms);
+  sectag_sort(tab, w, sizeof *tab, S_cmp_terms);
   for (size_t i = 0; i < w; i++) {
     S_prefix(out, doc, 1, S_group_name(doc, g));
     sectag_csv_field(out, tab[i].s, tab[i].len);

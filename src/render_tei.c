@@ -357,7 +357,7 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
     ev[nev++] = (S_event){ms[i].sentence, a, seg ? 3 : 2, i, b - a};
     ev[nev++] = (S_event){ms[i].end_sentence, b, seg ? 0 : 1, i, b - a};
   }
-  qsort(ev, nev, sizeof *ev, S_cmp_events);
+  sectag_sort(ev, nev, sizeof *ev, S_cmp_events);
 
   size_t e = 0, pos = d->body;
   char id[64];

@@ -1,12 +1,14 @@
 /* run.c: one `sectag code` run. Loads and compiles the codebook, collects
  * the documents, and for each one reads, tokenizes, matches and renders it.
- * TEI files are written one by one (atomically); the four CSV tables are
+ * TEI files are written one by one (atomically); the five CSV tables are
  * written to temporary files as documents succeed and renamed into place at
  * the end. A document that fails is reported and leaves no trace in any
  * output; the others go on. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "codebook.h"
@@ -301,6 +303,16 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
       doc = NULL;
     }
     if (!doc) {
+      if (derr.code == SECTAG_ERR_INPUT && !in->text && access(in->path, F_OK) != 0 &&
+          errno == ENOENT) {
+        /* the corpus walk found it, so it went away while the run went on */
+        sectag_buf b = SECTAG_BUF_INIT;
+        sectag_buf_printf(&b, "%s; it was deleted or moved after the run began (check the "
+                              "path, or run again when nothing is changing it)",
+                          derr.message);
+        free(derr.message);
+        derr.message = sectag_buf_detach(&b);
+      }
       if (derr.code == SECTAG_WARNING && in->line)
         derr.line = in->line;
       if (in->line && derr.code != SECTAG_WARNING && derr.path && in->text) {
@@ -390,11 +402,21 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
     status = SECTAG_ERR_OUTPUT;
     goto done;
   }
+  /* all five are flushed and closed first, so that a full disk leaves none
+   * of them; only a failing rename (rare) can leave some in place, and the
+   * summary says how many */
   for (int i = 0; i < T_COUNT; i++)
-    if (sectag_out_commit(&out[i], err) != 0) {
+    if (sectag_out_finish(&out[i], err) != 0) {
       status = SECTAG_ERR_OUTPUT;
       goto done;
     }
+  for (int i = 0; i < T_COUNT; i++) {
+    if (sectag_out_rename(&out[i], err) != 0) {
+      status = SECTAG_ERR_OUTPUT;
+      goto done;
+    }
+    sum->tables_written++;
+  }
   if (sum->failed) status = SECTAG_ERR_INPUT;
 
 done:

@@ -250,6 +250,8 @@ typedef struct sectag_code_summary {
   size_t tokens, words, sentences, bytes;
   size_t matches[3]; /* by sectag_polarity */
   double seconds;
+  size_t tables_written; /* tables put into place (after an output error:
+                            fewer than the five) */
 } sectag_code_summary;
 
 /* Runs the whole job. Returns SECTAG_OK when every document was coded;

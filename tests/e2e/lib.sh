@@ -3,12 +3,30 @@
 # scratch folder TMP (removed on exit) and the paths of the shipped
 # codebooks and periods, and changes to ROOT. Counts TAP checks in $n and
 # failures in $failed; collects TEI files to validate in TEI_FILES.
+case $SECTAG in /*) ;; *) SECTAG=$PWD/$SECTAG ;; esac
 HERE="$ROOT/tests/e2e"
 EXP="$HERE/expected"
 SCHEMA="$ROOT/../shared/schemas/tei_all.rng"
 TMP=$(mktemp -d)
 trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
+# Why a test that runs valgrind itself must skip it (empty: it may run).
+NO_VALGRIND=
+if ! command -v valgrind >/dev/null; then NO_VALGRIND="valgrind is not installed"
+elif ldd "$SECTAG" 2>/dev/null | grep -q 'libasan\|libubsan'; then NO_VALGRIND="sectag is built with sanitizers"
+elif [ -n "${SECTAG_VALGRIND:-}" ]; then NO_VALGRIND="every sectag call runs under valgrind already"
+fi
+# SECTAG_VALGRIND=DIR runs every sectag call under valgrind memcheck (the
+# third pass of .ci/run): a wrapper takes SECTAG's place, each process logs
+# to DIR/PID.log, and a log that is not empty is a memory error or a leak
+# (.ci/run counts those). JIT is off, as valgrind cannot follow JIT code.
+if [ -n "${SECTAG_VALGRIND:-}" ]; then
+  mkdir -p "$SECTAG_VALGRIND"
+  printf '#!/bin/sh\nSECTAG_NO_JIT=1 exec valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --log-file="%s/%%p.log" "%s" "$@"\n' \
+    "$SECTAG_VALGRIND" "$SECTAG" >"$TMP/sectag-valgrind"
+  chmod +x "$TMP/sectag-valgrind"
+  SECTAG=$TMP/sectag-valgrind
+fi
 ES=codebooks/securitization-es.yaml
 EN=codebooks/securitization-en.yaml
 MX=corpora/periods/mexico-presidents.tsv

@@ -227,7 +227,7 @@ touch "$TMP/afile"
 run code -c $ES -o "$TMP/afile/out" "$TMP/g"
 eq "a file in the way of OUTDIR: exit 4, nothing written" "$status:$(msgs):$(test -s "$TMP/afile" && echo written)" \
   "4:TMP/afile: cannot create output directory: a file of that name is in the way; choose another OUTDIR with -o
-sectag: no tables were written; TEI files of documents coded before the error are complete:"
+sectag: no tables were written and no TEI file:"
 run code -q -c $ES -o "$TMP/new/a/b" "$TMP/g"
 eq "an OUTDIR below folders that do not exist: created (mkdir -p), exit 0" "$status:$(msgs)" "0:"
 good_coded "OUTDIR below new folders" "$TMP/new/a/b"
@@ -238,9 +238,98 @@ bash -c 'trap "" XFSZ; ulimit -f 100; exec "$0" "$@"' "$SECTAG" code -c $ES -o "
 status=$?
 eq "a full disk (ulimit -f 100): exit 4, the file named" "$status:$(msgs)" \
   "4:TMP/fs/out/tei/b-big.xml: cannot write output file: File too large; nothing was left half-written (free space or choose another OUTDIR)
-sectag: no tables were written; TEI files of documents coded before the error are complete"
+sectag: no tables were written; the TEI files of the 1 document coded before the error are complete"
 eq "a full disk: only complete files are left" "$(cd "$TMP/fs/out" && find . -type f | sort | tr '\n' ' ')" "./tei/a-good.xml "
 check "a full disk: the TEI left is complete" xmllint --noout "$TMP/fs/out/tei/a-good.xml"
+
+# ------------------------------------------------- failure injection
+# The LD_PRELOAD shim tests/hostile/failwrite.c makes the Nth write(2) fail
+# with ENOSPC, or the Nth rename(2) with EIO. For every N up to the last call
+# of a run: exit 4, the first message names the file that could not be
+# written, no temporary file is left, and every file in OUTDIR is complete:
+# byte-identical to the same file of a run without failures.
+FW=${3:-}
+if [ -z "$FW" ] || [ ! -f "$FW" ]; then
+  not_ok "the failure-injection shim was built (third argument: failwrite.so)"
+else
+  preload() { ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 LD_PRELOAD=$FW "$@"; }
+  F=$TMP/fw
+  mkdir -p "$F/in"
+  cp corpora/sample/es/*.txt "$F/in/"
+  "$SECTAG" code -q -c $ES -o "$F/ref" "$F/in" >/dev/null 2>&1
+  FAILWRITE_COUNT=$F/count preload "$SECTAG" code -q -c $ES -o "$F/counted" "$F/in" >/dev/null 2>&1
+  check "the shim changes nothing when no failure is asked for" diff -r "$F/ref" "$F/counted"
+  read -r nwrites nrenames <"$F/count"
+  eq "writes and renames of a run: one per TEI file and one per table" "$nwrites $nrenames" "9 9"
+  # the files in the order they are written: TEI files, then the tables
+  files=()
+  for f in "$F"/in/*.txt; do b=${f##*/}; files+=("tei/${b%.txt}.xml"); done
+  files+=(codes.csv terms.csv matches.csv documents.csv speakers.csv)
+  for kind in WRITE RENAME; do
+    why="No space left on device"; [ $kind = RENAME ] && why="Input/output error"
+    for ((k = 1; k <= 9; k++)); do
+      out=$F/$kind-$k
+      env FAILWRITE_$kind=$k ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+        LD_PRELOAD="$FW" "$SECTAG" code -q -c $ES -o "$out" "$F/in" >"$TMP/stdout" 2>"$TMP/stderr"
+      status=$?
+      name=${files[$((k - 1))]}
+      if [ $k -le 4 ]; then
+        last="sectag: no tables were written; the TEI files of the $((k - 1)) documents coded before the error are complete"
+        [ $k = 1 ] && last="sectag: no tables were written and no TEI file"
+        [ $k = 2 ] && last="sectag: no tables were written; the TEI files of the 1 document coded before the error are complete"
+      elif [ $kind = WRITE ] || [ $k = 5 ]; then
+        last="sectag: no tables were written; the TEI files of the 4 documents coded before the error are complete"
+      else
+        last="sectag: only $((k - 5)) of the 5 tables were put into place (a rename failed), so the others are missing or left from an earlier run; run again"
+      fi
+      eq "${kind,,} $k of 9 fails: exit 4, $name named" "$status:$(sed "s|$out/|OUT/|" "$TMP/stderr")" \
+        "4:OUT/$name: cannot write output file: $why; nothing was left half-written (free space or choose another OUTDIR)
+$last"
+      # what is left: no temporary file, not the named file, and all else complete
+      left=$(cd "$out" && find . -name '.*' -type f; find . -type f ! -name '.*' | sed 's|^\./||' | while read -r r; do
+        cmp -s "$r" "$F/ref/$r" || echo "incomplete: $r"; [ "$r" = "$name" ] && echo "named but there: $r"; done)
+      eq "${kind,,} $k of 9 fails: only complete files are left" "$left" ""
+    done
+  done
+  eq "write 9 of 9 fails: no table is left" "$(ls "$F/WRITE-9")" "tei"
+  eq "rename 7 of 9 fails: the first two tables are in place" "$(cd "$F/RENAME-7" && ls *.csv | tr '\n' ' ')" \
+    "codes.csv terms.csv "
+
+  # short writes: the writer must retry until every byte is out
+  FAILWRITE_SHORT=7 preload "$SECTAG" code -q -c $ES -o "$F/short" "$F/in" >/dev/null 2>&1
+  check "write(2) writing 7 bytes at a time: the outputs are byte-identical" diff -r "$F/ref" "$F/short"
+
+  # a file that vanishes mid-run: listed, then deleted just before it is opened
+  cp -r "$F/in" "$F/vanish"
+  FAILWRITE_VANISH=/entrevista-2022-06-10.txt preload "$SECTAG" code -q -c $ES -o "$F/vout" "$F/vanish" \
+    >"$TMP/stdout" 2>"$TMP/stderr"
+  status=$?
+  eq "a file that vanishes mid-run: exit 1, the file named, the others coded" \
+    "$status:$(sed "s|$F/vanish/|IN/|" "$TMP/stderr")" \
+    "1:IN/entrevista-2022-06-10.txt: cannot open: No such file or directory; it was deleted or moved after the run began (check the path, or run again when nothing is changing it)"
+  eq "a file that vanishes mid-run: the three others are in documents.csv" \
+    "$(cut -d, -f1 "$F/vout/documents.csv" | tail -n +2 | tr '\n' ' ')" \
+    "conferencia-2008-01-22 mananera-2019-03-12 mensaje-2014-09-02 "
+  same_tei() { for f in conferencia-2008-01-22 mananera-2019-03-12 mensaje-2014-09-02; do
+    cmp <(grep -v '<idno type="path">' "$F/ref/tei/$f.xml") <(grep -v '<idno type="path">' "$F/vout/tei/$f.xml") || return 1
+  done; }
+  check "a file that vanishes mid-run: the other TEI files equal a run without failures (but the path)" same_tei
+  check "a file that vanishes mid-run: no temporary file left" no_temp_files "$F/vout"
+fi
+
+# a real full disk: a 1 MB tmpfs, where mounting one is allowed (root)
+if mkdir -p "$TMP/tmpfs" && mount -t tmpfs -o size=1m tmpfs "$TMP/tmpfs" 2>/dev/null; then
+  python3 -c "print('La guerra y la paz. ' * 60000)" >"$TMP/fsin.txt"
+  cp corpora/sample/es/conferencia-2008-01-22.txt "$TMP/a-small.txt"
+  run code -q -c $ES -o "$TMP/tmpfs/out" "$TMP/a-small.txt" "$TMP/fsin.txt"
+  eq "a full tmpfs (ENOSPC): exit 4, the file named" "$status:$(msgs | head -1)" \
+    "4:TMP/tmpfs/out/tei/fsin.xml: cannot write output file: No space left on device; nothing was left half-written (free space or choose another OUTDIR)"
+  eq "a full tmpfs: only the complete TEI file is left" "$(cd "$TMP/tmpfs/out" && find . -type f | sort | tr '\n' ' ')" \
+    "./tei/a-small.xml "
+  umount "$TMP/tmpfs"
+else
+  echo "ok $((n += 1)) - # SKIP a full tmpfs: mounting one needs root"
+fi
 
 # ------------------------------------------------- determinism
 for i in 1 2 3; do
