@@ -1,147 +1,697 @@
 #!/usr/bin/env python3
-"""Times sectag and the peer scripts on one corpus and prints ratios.
+"""Times sectag against its peers on one corpus, with four codebooks, and
+checks that sectag and the Python peer count the same matches.
 
-Each tool runs as a child process; wall time comes from time.monotonic() and
-peak memory from the child's rusage (ru_maxrss). The best of --repeat runs is
-reported. The peers get the codebook as the TSV they expect
-(code, polarity, pattern): each sectag pattern wrapped as \\b(?:P)\\b, with
-every space turned into \\s+, which is what a careful researcher would write
-to match the same words in raw text. Peers only count; sectag also writes
-TEI, terms, matches and documents tables.
+Called by bench/run, which fetches the corpus and builds sectag; see
+docs/performance.md. For every codebook (40, 400 and 4,000 regex rules, and
+10,000 `words:` entries) it runs, on the same files:
+
+  sectag            `sectag code` with every table and the TEI (the default)
+  sectag -j 1/-j 2  the same with 1 and 2 threads, when sectag has --jobs
+  python re         ../shared/bench/peer_python_re.py (one regex per rule)
+  R stringi         ../shared/bench/peer_r_stringi.R (skipped if R is missing)
+  rg, rg -j 1       ripgrep over the union of the rules, counting matches
+
+and once per corpus `cat` and `wc -w`, the floor for reading the bytes.
+Each tool is a child process: wall time from time.monotonic(), peak memory
+from GNU time (/usr/bin/time -f %M, the child's ru_maxrss). The best of --repeat runs is reported,
+but a run longer than 60 s is not repeated, and a run longer than --timeout
+is killed and reported as a lower bound.
+
+The peers get each codebook as the TSV they read (code, polarity, pattern),
+translated to mean what sectag means: a space, and a lone \\s, becomes \\s+
+(sectag matches a text whose white space runs are one space), and a rule
+that is not `partial` is wrapped in lookarounds that demand sectag's token
+boundaries (no letter or digit on either side, nor a hyphen that joins a
+word). `words:` entries become one trie-shaped alternation per code, and
+one rule per phrase. ripgrep's regex engine has no lookarounds, so rg gets
+\\b(?:P)\\b, and rg counts the matches of the union of the rules, not of each
+rule: its count is shown but not compared.
 """
-import argparse, csv, os, shutil, subprocess, sys, tempfile, time
+import argparse, csv, datetime, hashlib, html, json, math, os, platform, re
+import shutil, signal, subprocess, sys, tempfile, threading, time
 
 import yaml
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen  # noqa: E402
 
-def rules_tsv(codebook, path):
-    cb = yaml.safe_load(open(codebook, encoding="utf-8"))
-    pol, n = {}, 0
-    with open(path, "w", encoding="utf-8") as out:
-        for code, c in cb["codes"].items():
-            p = c.get("polarity") or pol.get(code.rsplit(".", 1)[0], "neutral")
-            pol[code] = p
-            for r in c.get("patterns") or []:
-                pat, partial = (r, False) if isinstance(r, str) else (r["pattern"], r.get("partial", False))
-                pat = pat.replace(" ", r"\s+")
-                if not partial:
-                    pat = r"\b(?:" + pat + r")\b"
-                out.write(f"{code}\t{p}\t{pat}\n")
-                n += 1
-    return n
+NO_REPEAT_AFTER = 60.0
+ARGV_BYTES = 200_000
+CODEBOOKS = [("40", "rules-40.yaml", "40 rules"), ("400", "rules-400.yaml", "400 rules"),
+             ("4000", "rules-4000.yaml", "4,000 rules"), ("words", "words-10k.yaml", "10,000 words")]
+TIME = "/usr/bin/time"
+# sectag's token boundaries, as lookarounds. A pattern's match may not begin
+# or end inside a word, nor at a hyphen that joins two words ("war-time" is
+# one token), but an apostrophe inside a word is a boundary ("enemy's"). A
+# `words:` entry is compared with whole tokens, and a token runs across
+# apostrophes too ("majesty's" is not "majesty").
+HYPHENS = "\\-\u2010\u2011"
+APOSTROPHES = "'\u2019\u02bc"
+GUARD_START = rf"(?<!\w)(?<!\w[{HYPHENS}])(?:"
+GUARD_END = rf")(?!\w)(?![{HYPHENS}]\w)"
+WORD_START = rf"(?<!\w)(?<!\w[{HYPHENS}{APOSTROPHES}])(?:"
+WORD_END = rf")(?!\w)(?![{HYPHENS}{APOSTROPHES}]\w)"
 
 
-def run(argv, stdout):
+# ------------------------------------------------------------ the rules as TSV
+
+def widen_spaces(pat):
+    """A space, or \\s without a quantifier, becomes \\s+ (outside classes)."""
+    out, i, in_class = [], 0, False
+    while i < len(pat):
+        c = pat[i]
+        if c == "\\" and i + 1 < len(pat):
+            esc = pat[i:i + 2]
+            nxt = pat[i + 2:i + 3]
+            if esc == r"\s" and not in_class and nxt not in ("+", "*", "?", "{"):
+                out.append(r"\s+")
+            else:
+                out.append(esc)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(r"\s+" if c == " " and not in_class else c)
+        i += 1
+    return "".join(out)
+
+
+def trie_regex(words):
+    """One alternation of WORDS, shaped as a trie (shared prefixes factored)."""
+    trie = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node):
+        alts = [literal(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        optional = "" in node
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not optional else "(?:" + "|".join(alts) + ")"
+        if optional:
+            body = (body if body.startswith("(?:") else "(?:" + body + ")") + "?"
+        return body
+    return emit(trie)
+
+
+def literal(ch):
+    """A character of a `words:` entry as a regex: the typographic forms of
+    apostrophes and hyphens match too, as in sectag's normalized text."""
+    if ch in "'\u2019\u02bc":
+        return f"[{APOSTROPHES}]"
+    if ch in "-\u2010\u2011":
+        return f"[{HYPHENS}]"
+    return re.escape(ch)
+
+
+def glob_regex(entry):
+    parts = []
+    for ch in entry:
+        parts.append(r"\w*" if ch == "*" else r"\w" if ch == "?" else r"\s+" if ch == " " else literal(ch))
+    return "".join(parts)
+
+
+def codebook_rules(path):
+    """(code, polarity, peer pattern, rg pattern) for every rule of PATH, and
+    the leaf codes; warns about what the peers cannot express."""
+    cb = yaml.safe_load(open(path, encoding="utf-8"))
+    pol, rules, ignored = {}, [], 0
+    codes = cb["codes"]
+    for code in codes:
+        pol[code] = None
+    for code, c in codes.items():
+        p, anc = c.get("polarity"), code
+        while not p and "." in anc:
+            anc = anc.rsplit(".", 1)[0]
+            p = codes.get(anc, {}).get("polarity")
+        p = p or "neutral"
+        if c.get("unless") or c.get("near"):
+            ignored += 1
+        for r in c.get("patterns") or []:
+            pat, partial = (r, False) if isinstance(r, str) else (r["pattern"], r.get("partial", False))
+            if not isinstance(r, str) and (r.get("unless") or r.get("near")):
+                ignored += 1
+            pat = widen_spaces(pat)
+            if partial:
+                rules.append((code, p, pat, pat))
+            else:
+                rules.append((code, p, GUARD_START + pat + GUARD_END, r"\b(?:" + pat + r")\b"))
+        words = c.get("words") or []
+        single = [w.lower() for w in words if " " not in w and "*" not in w and "?" not in w]
+        if single:
+            t = trie_regex(sorted(set(single)))
+            rules.append((code, p, WORD_START + t + WORD_END, r"\b" + t + r"\b"))
+        for w in words:
+            if " " in w or "*" in w or "?" in w:
+                g = glob_regex(w.lower())
+                rules.append((code, p, WORD_START + g + WORD_END, r"\b(?:" + g + r")\b"))
+    if ignored:
+        print(f"  note: {os.path.basename(path)} has {ignored} context rules (unless/near) "
+              "that the peers cannot apply; their counts will differ", file=sys.stderr)
+    parents = {c.rsplit(".", 1)[0] for c in codes if "." in c}
+    leaves = [c for c in codes if c not in parents]
+    return rules, leaves
+
+
+def write_tsv(rules, path, rg_path):
+    with open(path, "w", encoding="utf-8") as f:
+        for code, p, pat, _ in rules:
+            f.write(f"{code}\t{p}\t{pat}\n")
+    with open(rg_path, "w", encoding="utf-8") as f:
+        for _, _, _, pat in rules:
+            f.write(pat + "\n")
+
+
+# ------------------------------------------------------------------- running
+
+class Result:
+    def __init__(self, seconds, rss_mb, timed_out=False, runs=1, output=None):
+        self.seconds, self.rss_mb, self.timed_out, self.runs = seconds, rss_mb, timed_out, runs
+        self.output = output
+
+
+def run_once(argv, out, timeout):
+    """Runs ARGV under GNU time, which reports the peak RSS of the command
+    alone (the rusage of a child forked from this Python process would
+    include this process's own memory). Returns seconds, peak MB, killed,
+    exit status, stderr."""
+    fd, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+    os.close(fd)
     t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.Popen([TIME, "-f", "%M", "-o", rss_file] + argv, stdout=out, stderr=subprocess.PIPE,
+                         start_new_session=True)
+    killed = []
+
+    def kill():
+        killed.append(True)
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    timer = threading.Timer(timeout, kill) if timeout else None
+    if timer:
+        timer.start()
+    err = p.stderr.read()
+    p.wait()
     dt = time.monotonic() - t0
-    err = p.stderr.read().decode("utf-8", "replace")
+    if timer:
+        timer.cancel()
     p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {argv[0]} failed:\n{err}")
-    return dt, ru.ru_maxrss / 1024.0
+    rss = 0.0
+    try:
+        lines = open(rss_file).read().split()
+        rss = int(lines[-1]) / 1024.0 if lines and lines[-1].isdigit() else 0.0
+    finally:
+        os.unlink(rss_file)
+    return dt, rss, bool(killed), p.returncode, err.decode("utf-8", "replace")
 
 
-def best(argv, repeat, outfile=None):
-    times, rss = [], []
+def chunks(files):
+    """FILES in pieces whose argv stays well under the kernel's limit."""
+    piece, size = [], 0
+    for f in files:
+        if piece and size + len(f) + 1 > ARGV_BYTES:
+            yield piece
+            piece, size = [], 0
+        piece.append(f)
+        size += len(f) + 1
+    if piece:
+        yield piece
+
+
+def timed(argv, files, repeat, timeout, outfile=None, ok=(0,), prepare=None):
+    """Best of REPEAT runs of ARGV + FILES (split over several processes if
+    the file list is too long for one argv); times add up, peak RSS is the
+    largest. Returns a Result; stdout of the last run is in OUTFILE."""
+    best, rss, runs = None, 0.0, 0
     for _ in range(repeat):
+        if prepare:
+            prepare()
+        total, timed_out = 0.0, False
         with open(outfile or os.devnull, "wb") as out:
-            dt, mb = run(argv, out)
-        times.append(dt)
-        rss.append(mb)
-    return min(times), max(rss)
+            for piece in (chunks(files) if files is not None else [[]]):
+                left = timeout - total if timeout else None
+                dt, mb, killed, rc, err = run_once(argv + piece, out, left)
+                total += dt
+                rss = max(rss, mb)
+                if killed:
+                    timed_out = True
+                    break
+                if rc not in ok:
+                    sys.exit(f"bench: {' '.join(argv[:3])} ... failed with status {rc}:\n{err[-3000:]}")
+        runs += 1
+        if timed_out:
+            return Result(total, rss, True, runs)
+        best = total if best is None else min(best, total)
+        if total > NO_REPEAT_AFTER:
+            break
+    return Result(best, rss, False, runs)
 
 
-def replicate(src, dst, n):
-    if os.path.isdir(dst):
-        return
-    tmp = dst + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    for i in range(n):
-        for f in os.listdir(src):
-            stem, ext = os.path.splitext(f)
-            os.link(os.path.join(src, f), os.path.join(tmp, f"{stem}-{i:03d}{ext}"))
-    os.rename(tmp, dst)
+# ----------------------------------------------------------------- counting
 
-
-def peer_counts(path):
+def read_peer_counts(path):
     counts = {}
     with open(path, encoding="utf-8") as f:
         for row in csv.reader(f):
             if len(row) == 3 and row[2].isdigit():
-                counts[row[1]] = counts.get(row[1], 0) + int(row[2])
+                doc = row[0][:-4] if row[0].endswith(".txt") else row[0]
+                counts[doc, row[1]] = counts.get((doc, row[1]), 0) + int(row[2])
     return counts
 
 
-def sectag_counts(outdir):
-    # codes.csv rolls counts up to parents; count leaf matches from matches.csv
+def read_sectag_counts(outdir, leaves):
+    """Matches per (document, leaf code), from codes.csv; the document is the
+    base name of the doc_id, as the peers name it."""
+    leaves = set(leaves)
     counts = {}
-    with open(os.path.join(outdir, "matches.csv"), encoding="utf-8", newline="") as f:
+    with open(os.path.join(outdir, "codes.csv"), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            counts[row["code"]] = counts.get(row["code"], 0) + 1
+            if row["code"] in leaves:
+                key = (row["doc_id"].rsplit("/", 1)[-1], row["code"])
+                counts[key] = counts.get(key, 0) + int(row["matches"])
     return counts
 
 
-def bench_corpus(args, corpus, label):
-    files = sorted(os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith(".txt"))
-    size = sum(os.path.getsize(f) for f in files)
-    mb = size / 1e6
-    print(f"\n{label}: {len(files)} documents, {mb:.1f} MB")
-    rows = []
-    work = tempfile.mkdtemp(prefix="sectag-bench-")
+def read_rg_count(path):
+    total = 0
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            n = line.rstrip("\n").rsplit(":", 1)[-1]
+            if n.isdigit():
+                total += int(n)
+    return total
+
+
+def compare(a, b, name_a, name_b, limit=10):
+    keys = sorted(set(a) | set(b))
+    diffs = [(k, a.get(k, 0), b.get(k, 0)) for k in keys if a.get(k, 0) != b.get(k, 0)]
+    lines = [f"{len(keys) - len(diffs)} of {len(keys)} (document, code) cells agree; "
+             f"{name_a} {sum(a.values()):,} matches, {name_b} {sum(b.values()):,}"]
+    for (doc, code), x, y in diffs[:limit]:
+        lines.append(f"  {doc} {code}: {name_a} {x}, {name_b} {y}")
+    if len(diffs) > limit:
+        lines.append(f"  ... and {len(diffs) - limit} more")
+    return not diffs, lines
+
+
+# ------------------------------------------------------------------- report
+
+def fmt_time(r):
+    if r is None:
+        return "-"
+    return (">" if r.timed_out else "") + (f"{r.seconds:.2f}" if r.seconds < 100 else f"{r.seconds:.0f}")
+
+
+def fmt_rate(mb, r):
+    return "-" if r is None else ("<" if r.timed_out else "") + f"{mb / r.seconds:.1f}"
+
+
+def fmt_ratio(r, base):
+    if r is None or base is None or base.timed_out:
+        return "-"
+    return (">" if r.timed_out else "") + f"{r.seconds / base.seconds:.2f}x"
+
+
+def svg_report(rows, mb, path, title):
+    """Two panels: MB/s per tool and codebook (log scale), and seconds against
+    the number of rules (log-log). Plain SVG, written by hand."""
+    tools = []
+    for _, tool, _, _ in rows:
+        if tool not in tools:
+            tools.append(tool)
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+               "#7f7f7f", "#bcbd22", "#17becf"]
+    color = {t: palette[i % len(palette)] for i, t in enumerate(tools)}
+    W, H = 980, 470
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="10" y="18" font-size="14" font-weight="bold">{html.escape(title)}</text>']
+    # left panel: horizontal bars of MB/s, grouped by codebook
+    x0, y0, pw = 190, 40, 330
+    rates = [mb / r.seconds for _, _, r, _ in rows if r and r.seconds > 0]
+    lo = 10 ** math.floor(math.log10(min(rates))) if rates else 0.1
+    hi = 10 ** math.ceil(math.log10(max(rates))) if rates else 1000
+    span = math.log10(hi) - math.log10(lo) or 1
+
+    def bx(v):
+        return x0 + pw * (math.log10(max(v, lo)) - math.log10(lo)) / span
+    y = y0 + 10
+    groups = []
+    for cb, tool, r, _ in rows:
+        if not groups or groups[-1][0] != cb:
+            groups.append((cb, []))
+        groups[-1][1].append((tool, r))
+    bar = 11
+    n_bars = sum(len(g[1]) for g in groups)
+    bar = max(5, min(12, (H - 100 - 14 * len(groups)) // max(1, n_bars)))
+    for cb, items in groups:
+        out.append(f'<text x="{x0 - 180}" y="{y + 9}" font-weight="bold">{html.escape(cb)}</text>')
+        y += 13
+        for tool, r in items:
+            if r is None:
+                continue
+            v = mb / r.seconds
+            out.append(f'<text x="{x0 - 5}" y="{y + bar - 2}" text-anchor="end">{html.escape(tool)}</text>')
+            pale = ' fill-opacity="0.4"' if r.timed_out else ""
+            out.append(f'<rect x="{x0}" y="{y}" width="{bx(v) - x0:.1f}" height="{bar - 1}" '
+                       f'fill="{color[tool]}"{pale}/>')
+            out.append(f'<text x="{bx(v) + 3:.1f}" y="{y + bar - 2}">{"<" if r.timed_out else ""}{v:.1f}</text>')
+            y += bar
+        y += 4
+    axis_y = y + 4
+    out.append(f'<line x1="{x0}" y1="{axis_y}" x2="{x0 + pw}" y2="{axis_y}" stroke="black"/>')
+    e = math.log10(lo)
+    while e <= math.log10(hi) + 1e-9:
+        xx = bx(10 ** e)
+        out.append(f'<line x1="{xx:.1f}" y1="{y0}" x2="{xx:.1f}" y2="{axis_y}" stroke="#ddd"/>')
+        out.append(f'<text x="{xx:.1f}" y="{axis_y + 13}" text-anchor="middle">{10 ** e:g}</text>')
+        e += 1
+    out.append(f'<text x="{x0 + pw / 2}" y="{axis_y + 27}" text-anchor="middle">MB/s (log scale; '
+               f'pale: killed at the time limit, a bound)</text>')
+    # right panel: seconds vs number of rules, log-log, one line per tool
+    px, py, qw, qh = 610, 60, 330, 300
+    series = {}
+    for cb, tool, r, n in rows:
+        if n and r:
+            series.setdefault(tool, []).append((n, r.seconds, r.timed_out))
+    pts = [(n, s) for v in series.values() for n, s, _ in v]
+    if pts:
+        nlo, nhi = 10, 10 ** math.ceil(math.log10(max(n for n, _ in pts)))
+        slo = 10 ** math.floor(math.log10(min(s for _, s in pts)))
+        shi = 10 ** math.ceil(math.log10(max(s for _, s in pts)))
+
+        def lx(n):
+            return px + qw * (math.log10(n) - math.log10(nlo)) / (math.log10(nhi) - math.log10(nlo))
+
+        def ly(s):
+            return py + qh - qh * (math.log10(s) - math.log10(slo)) / ((math.log10(shi) - math.log10(slo)) or 1)
+        out.append(f'<text x="{px}" y="{py - 12}" font-weight="bold">seconds against the number of regex rules</text>')
+        out.append(f'<rect x="{px}" y="{py}" width="{qw}" height="{qh}" fill="none" stroke="black"/>')
+        e = math.log10(slo)
+        while e <= math.log10(shi) + 1e-9:
+            yy = ly(10 ** e)
+            out.append(f'<line x1="{px}" y1="{yy:.1f}" x2="{px + qw}" y2="{yy:.1f}" stroke="#ddd"/>')
+            out.append(f'<text x="{px - 4}" y="{yy + 4:.1f}" text-anchor="end">{10 ** e:g}</text>')
+            e += 1
+        for n in (10, 100, 1000, 10000):
+            if n <= nhi:
+                out.append(f'<text x="{lx(n):.1f}" y="{py + qh + 14}" text-anchor="middle">{n:,}</text>')
+        out.append(f'<text x="{px + qw / 2}" y="{py + qh + 30}" text-anchor="middle">rules (log scale); '
+                   f'seconds on the left (log scale)</text>')
+        ly_ = py + qh + 48
+        for i, (tool, v) in enumerate(series.items()):
+            v.sort()
+            d = " ".join(f"{'M' if j == 0 else 'L'}{lx(n):.1f},{ly(s):.1f}" for j, (n, s, _) in enumerate(v))
+            out.append(f'<path d="{d}" fill="none" stroke="{color[tool]}" stroke-width="2"/>')
+            for n, s, to in v:
+                out.append(f'<circle cx="{lx(n):.1f}" cy="{ly(s):.1f}" r="3" fill="{"white" if to else color[tool]}" '
+                           f'stroke="{color[tool]}"/>')
+            lx0 = px + (i % 3) * 115
+            lyy = ly_ + (i // 3) * 14
+            out.append(f'<line x1="{lx0}" y1="{lyy - 4}" x2="{lx0 + 18}" y2="{lyy - 4}" stroke="{color[tool]}" stroke-width="2"/>')
+            out.append(f'<text x="{lx0 + 22}" y="{lyy}">{html.escape(tool)}</text>')
+        out.append(f'<text x="{px}" y="{ly_ + 48}">open circle: killed at the time limit (a lower bound)</text>')
+    out.append("</svg>")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+    os.rename(tmp, path)
+
+
+def machine():
+    cpu = "unknown CPU"
     try:
-        out = os.path.join(work, "sectag")
-        t, rss = best([args.sectag, "code", "-q", "-c", args.codebook, "-o", out, corpus], args.repeat)
-        rows.append(("sectag", t, rss, sectag_counts(out)))
-        tsv = os.path.join(args.cache, "rules-en.tsv")
-        py = os.path.join(args.peers, "peer_python_re.py")
-        res = os.path.join(work, "python.csv")
-        t, rss = best(["python3", py, tsv] + files, args.repeat, res)
-        rows.append(("python re", t, rss, peer_counts(res)))
-        r = os.path.join(args.peers, "peer_r_stringi.R")
-        if shutil.which("Rscript") and subprocess.run(
-                ["Rscript", "-e", "library(stringi)"], capture_output=True).returncode == 0:
-            res = os.path.join(work, "r.csv")
-            t, rss = best(["Rscript", r, tsv] + files, args.repeat, res)
-            rows.append(("R stringi", t, rss, peer_counts(res)))
-        else:
-            print("  (R + stringi not installed: apt-get install r-base-core r-cran-stringi)")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    base = rows[0][1]
-    print(f"  {'tool':<10} {'seconds':>8} {'MB/s':>7} {'docs/s':>8} {'peak MB':>8} {'matches':>8} {'time vs sectag':>15}")
-    for name, t, rss, counts in rows:
-        total = sum(counts.values())
-        print(f"  {name:<10} {t:8.2f} {mb / t:7.1f} {len(files) / t:8.0f} {rss:8.1f} {total:8d} {t / base:14.2f}x")
-    if label == "SOTU":
-        print("  matches per code where the tools disagree (sectag keeps the longest of"
-              " overlapping matches and never matches inside a hyphenated word):")
-        codes = sorted(set().union(*(r[3] for r in rows)))
-        for code in codes:
-            vals = [r[3].get(code, 0) for r in rows]
-            if len(set(vals)) > 1:
-                print(f"    {code:<22}" + "".join(f" {r[0]}={v}" for r, v in zip(rows, vals)))
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start"
+
+
+def version(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        return (out.stdout + out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "?"
+
+
+# --------------------------------------------------------------------- main
+
+def stamp_of(*paths):
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(open(p, "rb").read())
+    return h.hexdigest()[:16]
+
+
+def prepare_corpus(args):
+    if args.corpus:
+        corpus = os.path.abspath(os.path.join(os.environ.get("BENCH_CWD", ""), args.corpus))
+        if not os.path.isdir(corpus):
+            sys.exit(f"bench: --corpus {args.corpus}: not a folder")
+        return corpus, os.path.basename(corpus)
+    if args.quick:
+        return args.sotu, "SOTU (quick)"
+    size = args.size_mb
+    name = f"sotu-{size:g}mb"
+    dst = os.path.join(args.cache, name)
+    stamp = stamp_of(os.path.join(args.here, "gen.py"))
+    stamp_file = dst + ".stamp"
+    if not (os.path.isdir(dst) and os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
+        print(f"bench: generating {name} (random.Random({gen.SEED}))", file=sys.stderr)
+        n, total = gen.make_corpus(args.sotu, dst, size)
+        with open(stamp_file, "w") as f:
+            f.write(stamp)
+    return dst, f"SOTU paragraphs shuffled to {size:g} MB"
+
+
+def prepare_codebooks(args):
+    out = os.path.join(args.cache, "codebooks")
+    base = os.path.join(args.here, "codebook-40.yaml")
+    stamp = stamp_of(os.path.join(args.here, "gen.py"), base)
+    stamp_file = os.path.join(out, ".stamp")
+    if not (os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
+        print("bench: generating the codebooks", file=sys.stderr)
+        gen.make_codebooks(args.sotu, base, out)
+        with open(stamp_file, "w") as f:
+            f.write(stamp)
+        for _, name, _ in CODEBOOKS:
+            p = subprocess.run([args.sectag, "check", os.path.join(out, name)], capture_output=True, text=True)
+            if p.returncode != 0:
+                sys.exit(f"bench: sectag check {name} failed:\n{p.stdout[-3000:]}{p.stderr[-3000:]}")
+            print(f"  {p.stdout.strip().splitlines()[-1]}", file=sys.stderr)
+    return out
+
+
+def list_files(corpus):
+    files, other = [], 0
+    for d, dirs, names in os.walk(corpus):
+        dirs.sort()
+        for n in sorted(names):
+            if n.lower().endswith(".txt"):
+                files.append(os.path.join(d, n))
+            elif n.lower().rsplit(".", 1)[-1] in ("md", "markdown", "html", "htm", "xhtml", "xml", "jsonl", "ndjson"):
+                other += 1
+    if other:
+        print(f"bench: warning: {corpus} holds {other} files sectag reads that are not .txt; "
+              "sectag codes them, the peers do not", file=sys.stderr)
+    names = [os.path.basename(f) for f in files]
+    if len(set(names)) != len(names):
+        print("bench: warning: two files have the same name; the peers name documents by their "
+              "base name, so the correctness check may report differences", file=sys.stderr)
+    return files
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sectag", required=True)
-    ap.add_argument("--codebook", required=True)
-    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--sotu", required=True, help="the State of the Union addresses (.txt)")
     ap.add_argument("--cache", required=True)
     ap.add_argument("--peers", required=True)
-    ap.add_argument("--replicas", type=int, default=0, help="also time an N-fold copy of the corpus")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per tool; the best is reported")
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--corpus", help="time this folder of .txt files instead of the generated corpus")
+    ap.add_argument("--size-mb", type=float, default=100, help="size of the generated corpus (default 100)")
+    ap.add_argument("--repeat", type=int, help="runs per tool; the best is reported (default 3, --quick 1)")
+    ap.add_argument("--quick", action="store_true", help="the 11 MB SOTU only, 1 run, 60 s time limit")
+    ap.add_argument("--timeout", type=float, help="seconds after which a run is killed (default 900, --quick 60)")
+    ap.add_argument("--codebooks", default="40,400,4000,words", help="which codebooks (default: all)")
+    ap.add_argument("--no-peers", action="store_true", help="time sectag and the floor only")
+    ap.add_argument("--invocation", default="bench/run", help="the command line, for the report")
     args = ap.parse_args()
-    n = rules_tsv(args.codebook, os.path.join(args.cache, "rules-en.tsv"))
-    print(f"codebook: {os.path.basename(args.codebook)} ({n} rules); best of {args.repeat} runs")
-    bench_corpus(args, args.corpus, "SOTU")
-    if args.replicas > 1:
-        dst = os.path.join(args.cache, f"sotu-x{args.replicas}")
-        replicate(args.corpus, dst, args.replicas)
-        bench_corpus(args, dst, f"SOTU x{args.replicas}")
+    sys.stdout.reconfigure(line_buffering=True)
+    if not os.access(TIME, os.X_OK):
+        sys.exit(f"bench: {TIME} (GNU time) is missing: run bench/install-deps")
+    args.here = os.path.dirname(os.path.abspath(__file__))
+    repeat = args.repeat or (1 if args.quick else 3)
+    timeout = args.timeout or (60 if args.quick else 900)
+    wanted = args.codebooks.split(",")
+
+    corpus, corpus_label = prepare_corpus(args)
+    cbdir = prepare_codebooks(args)
+    files = list_files(corpus)
+    if not files:
+        sys.exit(f"bench: no .txt files in {corpus}")
+    size = sum(os.path.getsize(f) for f in files)
+    mb = size / 1e6
+    work = os.path.join(args.cache, "work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    os.makedirs(args.results, exist_ok=True)
+
+    has_jobs = "--jobs" in subprocess.run([args.sectag, "code", "--help"], capture_output=True, text=True).stdout
+    r_ok = bool(shutil.which("Rscript")) and subprocess.run(
+        ["Rscript", "-e", "library(stringi)"], capture_output=True).returncode == 0
+    rg = shutil.which("rg")
+    notes = []
+    if not has_jobs:
+        notes.append("sectag has no --jobs option yet: the -j 1 and -j 2 rows are left out.")
+    if not r_ok:
+        notes.append("R or stringi is missing (bench/install-deps installs r-base-core r-cran-stringi): "
+                     "the R stringi rows are left out.")
+    if not rg:
+        notes.append("ripgrep is missing (bench/install-deps installs it): the rg rows are left out.")
+    for n in notes:
+        print("bench: " + n, file=sys.stderr)
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    info = machine()
+    print(f"corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB ({corpus})")
+    print(f"machine: {info}")
+    print(f"best of {repeat} runs (runs over {NO_REPEAT_AFTER:.0f} s once); runs killed after {timeout:.0f} s")
+
+    rows = []          # (codebook label, tool, Result or None, rule count)
+    tables = []        # markdown lines
+    checks = []        # (label, passed, lines)
+    sectag_out = os.path.join(work, "sectag")
+    clear = lambda: shutil.rmtree(sectag_out, ignore_errors=True)  # noqa: E731
+
+    # the floor: reading the bytes
+    floor = [("cat", timed(["cat"], files, repeat, timeout)),
+             ("wc -w", timed(["wc", "-w"], files, repeat, timeout))]
+    base40 = None
+
+    for key, name, label in CODEBOOKS:
+        if key not in wanted:
+            continue
+        cb = os.path.join(cbdir, name)
+        rules, leaves = codebook_rules(cb)
+        n_rules = {"40": 40, "400": 400, "4000": 4000}.get(key)
+        tsv, rgf = os.path.join(work, key + ".tsv"), os.path.join(work, key + ".rg")
+        write_tsv(rules, tsv, rgf)
+        print(f"\n{label} ({os.path.basename(cb)}; the peers get {len(rules)} regexes)")
+        res = []
+        r = timed([args.sectag, "code", "-q", "-c", cb, "-o", sectag_out, corpus], None, repeat, timeout,
+                  prepare=clear)
+        res.append(("sectag", r))
+        s_counts = None if r.timed_out else read_sectag_counts(sectag_out, leaves)
+        base = r
+        if key == "40":
+            base40 = r
+        if has_jobs:
+            for j in ("1", "2"):
+                rj = timed([args.sectag, "code", "-q", "-j", j, "-c", cb, "-o", sectag_out, corpus], None,
+                           repeat, timeout, prepare=clear)
+                res.append((f"sectag -j {j}", rj))
+        clear()
+        p_counts = None
+        if not args.no_peers:
+            out = os.path.join(work, key + ".python.csv")
+            r = timed(["python3", os.path.join(args.peers, "peer_python_re.py"), tsv], files, repeat, timeout, out)
+            res.append(("python re", r))
+            if not r.timed_out:
+                p_counts = read_peer_counts(out)
+            if r_ok:
+                out = os.path.join(work, key + ".r.csv")
+                r = timed(["Rscript", os.path.join(args.peers, "peer_r_stringi.R"), tsv], files, repeat,
+                          timeout, out)
+                res.append(("R stringi", r))
+            if rg:
+                for tool, extra in (("rg", []), ("rg -j 1", ["-j", "1"])):
+                    out = os.path.join(work, key + ".rg.txt")
+                    r = timed([rg, "--no-config", "--no-ignore", "-U", "-i", "--count-matches", "--with-filename",
+                               "--regex-size-limit", "1G", "--dfa-size-limit", "1G"] + extra + ["-f", rgf],
+                              files, repeat, timeout, out, ok=(0, 1))
+                    r.output = None if r.timed_out else read_rg_count(out)
+                    res.append((tool, r))
+        # counts
+        for tool, r in res:
+            if tool == "sectag" and s_counts is not None:
+                r.output = sum(s_counts.values())
+            elif tool == "python re" and p_counts is not None:
+                r.output = sum(p_counts.values())
+            elif tool == "R stringi" and not r.timed_out:
+                r.output = sum(read_peer_counts(os.path.join(work, key + ".r.csv")).values())
+        if s_counts is not None and p_counts is not None:
+            passed, lines = compare(s_counts, p_counts, "sectag", "python")
+            checks.append((label, passed, lines))
+            print(("PASS" if passed else "FAIL") + f": sectag and python re, {label}: " + lines[0])
+            for l in lines[1:]:
+                print(l)
+        # table
+        tables.append(f"\n### {label}\n")
+        tables.append("| tool | seconds | MB/s | peak RSS MB | matches | time vs sectag |")
+        tables.append("|---|---:|---:|---:|---:|---:|")
+        print(f"  {'tool':<12} {'seconds':>8} {'MB/s':>8} {'peak MB':>8} {'matches':>11} {'vs sectag':>10}")
+        for tool, r in res:
+            m = "-" if r.output is None else f"{r.output:,}"
+            print(f"  {tool:<12} {fmt_time(r):>8} {fmt_rate(mb, r):>8} {r.rss_mb:8.1f} {m:>11} "
+                  f"{fmt_ratio(r, base):>10}")
+            tables.append(f"| {tool} | {fmt_time(r)} | {fmt_rate(mb, r)} | {r.rss_mb:.1f} | {m} | "
+                          f"{fmt_ratio(r, base)} |")
+            rows.append((label, tool, r, n_rules))
+        sys.stdout.flush()
+
+    print("\nreading the bytes (the floor)")
+    tables.append("\n### Reading the bytes (the floor)\n")
+    tables.append("| tool | seconds | MB/s | peak RSS MB | time vs sectag (40 rules) |")
+    tables.append("|---|---:|---:|---:|---:|")
+    for tool, r in floor:
+        print(f"  {tool:<12} {fmt_time(r):>8} {fmt_rate(mb, r):>8} {r.rss_mb:8.1f} {fmt_ratio(r, base40):>10}")
+        tables.append(f"| {tool} | {fmt_time(r)} | {fmt_rate(mb, r)} | {r.rss_mb:.1f} | {fmt_ratio(r, base40)} |")
+        rows.append(("floor", tool, r, None))
+
+    # latest.md and latest.svg
+    md = [f"# Benchmark results ({started:%Y-%m-%d %H:%M} UTC)", "",
+          "Written by `bench/run`; docs/performance.md explains the rows. Times are wall-clock "
+          f"seconds, the best of {repeat} runs (a run over {NO_REPEAT_AFTER:.0f} s is not repeated); "
+          f"`>` marks a run killed after {timeout:.0f} s, so its time is a lower bound.", "",
+          f"- corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB",
+          f"- machine: {info}",
+          f"- sectag: {version(['git', '-C', os.path.dirname(args.here), 'describe', '--always', '--dirty'])}"
+          f" (build-release: buildtype=release, b_ndebug=true)",
+          f"- python: {platform.python_version()}; R: {version(['Rscript', '--version']) if r_ok else 'missing'}; "
+          f"ripgrep: {version([rg, '--version']) if rg else 'missing'}",
+          f"- command: `{args.invocation.strip()}`"]
+    if notes:
+        md += [""] + [f"Note: {n}" for n in notes]
+    md += ["", "## Correctness: sectag against python re (`overlap: all`)", ""]
+    for label, passed, lines in checks:
+        md.append(f"- {label}: **{'PASS' if passed else 'FAIL'}**: {lines[0]}")
+        for l in lines[1:]:
+            md.append(f"  - `{l.strip()}`")
+    if not checks:
+        md.append("- not run (the Python peer was left out or timed out)")
+    md += ["", "## Times", ""] + tables + ["", "![MB/s and time against rules](latest.svg)", ""]
+    with open(os.path.join(args.results, "latest.md.tmp"), "w", encoding="utf-8") as f:
+        f.write("\n".join(md) + "\n")
+    os.rename(os.path.join(args.results, "latest.md.tmp"), os.path.join(args.results, "latest.md"))
+    svg_report(rows, mb, os.path.join(args.results, "latest.svg"),
+               f"sectag and its peers: {corpus_label}, {mb:.0f} MB, {len(files):,} files ({started:%Y-%m-%d})")
+    print(f"\nwrote {os.path.join(args.results, 'latest.md')} and latest.svg")
+    shutil.rmtree(work, ignore_errors=True)
+    if any(not p for _, p, _ in checks):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
