@@ -14,9 +14,12 @@ docs/performance.md. For every codebook (40, 400 and 4,000 regex rules, and
 
 and once per corpus `cat` and `wc -w`, the floor for reading the bytes.
 Each tool is a child process: wall time from time.monotonic(), peak memory
-from GNU time (/usr/bin/time -f %M, the child's ru_maxrss). The best of --repeat runs is reported,
-but a run longer than 60 s is not repeated, and a run longer than --timeout
-is killed and reported as a lower bound.
+from GNU time (/usr/bin/time -f %M, the child's ru_maxrss). The best of
+--repeat runs is reported, but a run longer than 60 s is not repeated, and a
+run longer than --timeout
+is killed and reported as a lower bound. A peer is first run on every 50th
+file; if that, scaled to the corpus, exceeds --timeout, the scaled time is
+reported as an estimate (~) and the peer is not run on the whole corpus.
 
 The peers get each codebook as the TSV they read (code, polarity, pattern),
 translated to mean what sectag means: a space, and a lone \\s, becomes \\s+
@@ -37,6 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
 
 NO_REPEAT_AFTER = 60.0
+SAMPLE_EVERY = 50
 ARGV_BYTES = 200_000
 CODEBOOKS = [("40", "rules-40.yaml", "40 rules"), ("400", "rules-400.yaml", "400 rules"),
              ("4000", "rules-4000.yaml", "4,000 rules"), ("words", "words-10k.yaml", "10,000 words")]
@@ -171,9 +175,9 @@ def write_tsv(rules, path, rg_path):
 # ------------------------------------------------------------------- running
 
 class Result:
-    def __init__(self, seconds, rss_mb, timed_out=False, runs=1, output=None):
+    def __init__(self, seconds, rss_mb, timed_out=False, runs=1, output=None, estimated=False):
         self.seconds, self.rss_mb, self.timed_out, self.runs = seconds, rss_mb, timed_out, runs
-        self.output = output
+        self.output, self.estimated = output, estimated
 
 
 def run_once(argv, out, timeout):
@@ -254,6 +258,21 @@ def timed(argv, files, repeat, timeout, outfile=None, ok=(0,), prepare=None):
     return Result(best, rss, False, runs)
 
 
+def peer_timed(argv, files, repeat, timeout, outfile=None, ok=(0,)):
+    """Times a peer. It first runs on a sample of about 2% of the files
+    (every 50th); if the time scaled to the whole corpus by bytes exceeds
+    TIMEOUT, the peer is not run on the whole corpus and the estimate is
+    reported (marked ~). Otherwise it is timed on all the files."""
+    if timeout and len(files) >= 50:
+        sample = files[::SAMPLE_EVERY]
+        part = sum(os.path.getsize(f) for f in sample) / sum(os.path.getsize(f) for f in files)
+        r = timed(argv, sample, 1, timeout, None, ok)
+        est = r.seconds / part
+        if r.timed_out or est > timeout:
+            return Result(est, r.rss_mb, r.timed_out, 1, estimated=True)
+    return timed(argv, files, repeat, timeout, outfile, ok)
+
+
 # ----------------------------------------------------------------- counting
 
 def read_peer_counts(path):
@@ -303,20 +322,28 @@ def compare(a, b, name_a, name_b, limit=10):
 
 # ------------------------------------------------------------------- report
 
+def mark(r, bound):
+    return (bound if r.timed_out else "") + ("~" if r.estimated else "")
+
+
 def fmt_time(r):
     if r is None:
         return "-"
-    return (">" if r.timed_out else "") + (f"{r.seconds:.2f}" if r.seconds < 100 else f"{r.seconds:.0f}")
+    return mark(r, ">") + (f"{r.seconds:.2f}" if r.seconds < 100 else f"{r.seconds:,.0f}")
 
 
 def fmt_rate(mb, r):
-    return "-" if r is None else ("<" if r.timed_out else "") + f"{mb / r.seconds:.1f}"
+    if r is None:
+        return "-"
+    v = mb / r.seconds
+    return mark(r, "<") + (f"{v:.1f}" if v >= 0.1 else f"{v:.3f}")
 
 
 def fmt_ratio(r, base):
     if r is None or base is None or base.timed_out:
         return "-"
-    return (">" if r.timed_out else "") + f"{r.seconds / base.seconds:.2f}x"
+    v = r.seconds / base.seconds
+    return mark(r, ">") + (f"{v:.2f}x" if v < 100 else f"{v:,.0f}x")
 
 
 def svg_report(rows, mb, path, title):
@@ -360,10 +387,10 @@ def svg_report(rows, mb, path, title):
                 continue
             v = mb / r.seconds
             out.append(f'<text x="{x0 - 5}" y="{y + bar - 2}" text-anchor="end">{html.escape(tool)}</text>')
-            pale = ' fill-opacity="0.4"' if r.timed_out else ""
+            pale = ' fill-opacity="0.4"' if r.timed_out or r.estimated else ""
             out.append(f'<rect x="{x0}" y="{y}" width="{bx(v) - x0:.1f}" height="{bar - 1}" '
                        f'fill="{color[tool]}"{pale}/>')
-            out.append(f'<text x="{bx(v) + 3:.1f}" y="{y + bar - 2}">{"<" if r.timed_out else ""}{v:.1f}</text>')
+            out.append(f'<text x="{bx(v) + 3:.1f}" y="{y + bar - 2}">{html.escape(mark(r, "<"))}{v:.3g}</text>')
             y += bar
         y += 4
     axis_y = y + 4
@@ -375,13 +402,13 @@ def svg_report(rows, mb, path, title):
         out.append(f'<text x="{xx:.1f}" y="{axis_y + 13}" text-anchor="middle">{10 ** e:g}</text>')
         e += 1
     out.append(f'<text x="{x0 + pw / 2}" y="{axis_y + 27}" text-anchor="middle">MB/s (log scale; '
-               f'pale: killed at the time limit, a bound)</text>')
+               f'pale: estimated from a 2% sample, or a bound)</text>')
     # right panel: seconds vs number of rules, log-log, one line per tool
     px, py, qw, qh = 610, 60, 330, 300
     series = {}
     for cb, tool, r, n in rows:
         if n and r:
-            series.setdefault(tool, []).append((n, r.seconds, r.timed_out))
+            series.setdefault(tool, []).append((n, r.seconds, r.timed_out or r.estimated))
     pts = [(n, s) for v in series.values() for n, s, _ in v]
     if pts:
         nlo, nhi = 10, 10 ** math.ceil(math.log10(max(n for n, _ in pts)))
@@ -418,7 +445,7 @@ def svg_report(rows, mb, path, title):
             lyy = ly_ + (i // 3) * 14
             out.append(f'<line x1="{lx0}" y1="{lyy - 4}" x2="{lx0 + 18}" y2="{lyy - 4}" stroke="{color[tool]}" stroke-width="2"/>')
             out.append(f'<text x="{lx0 + 22}" y="{lyy}">{html.escape(tool)}</text>')
-        out.append(f'<text x="{px}" y="{ly_ + 48}">open circle: killed at the time limit (a lower bound)</text>')
+        out.append(f'<text x="{px}" y="{ly_ + 48}">open circle: estimated from a 2% sample of the files</text>')
     out.append("</svg>")
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -463,6 +490,18 @@ def prepare_corpus(args):
         return corpus, os.path.basename(corpus)
     if args.quick:
         return args.sotu, "SOTU (quick)"
+    if args.replicas:
+        dst = os.path.join(args.cache, f"sotu-x{args.replicas}")
+        if not os.path.isdir(dst):
+            tmp = dst + ".tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            os.makedirs(tmp)
+            for i in range(args.replicas):
+                for f in sorted(os.listdir(args.sotu)):
+                    stem, ext = os.path.splitext(f)
+                    os.link(os.path.join(args.sotu, f), os.path.join(tmp, f"{stem}-{i:03d}{ext}"))
+            os.rename(tmp, dst)
+        return dst, f"SOTU x{args.replicas} (hard links)"
     size = args.size_mb
     name = f"sotu-{size:g}mb"
     dst = os.path.join(args.cache, name)
@@ -522,19 +561,23 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--corpus", help="time this folder of .txt files instead of the generated corpus")
     ap.add_argument("--size-mb", type=float, default=100, help="size of the generated corpus (default 100)")
+    ap.add_argument("--replicas", type=int, help="time an N-fold copy of the addresses instead")
     ap.add_argument("--repeat", type=int, help="runs per tool; the best is reported (default 3, --quick 1)")
     ap.add_argument("--quick", action="store_true", help="the 11 MB SOTU only, 1 run, 60 s time limit")
-    ap.add_argument("--timeout", type=float, help="seconds after which a run is killed (default 900, --quick 60)")
+    ap.add_argument("--timeout", type=float, help="a peer estimated to take longer is timed on a 2%% sample only; "
+                    "any run is killed after it (default 600, --quick 60)")
     ap.add_argument("--codebooks", default="40,400,4000,words", help="which codebooks (default: all)")
     ap.add_argument("--no-peers", action="store_true", help="time sectag and the floor only")
+    ap.add_argument("--check-only", action="store_true",
+                    help="only the correctness check: sectag once, the Python peer on every file, no time limit")
     ap.add_argument("--invocation", default="bench/run", help="the command line, for the report")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     if not os.access(TIME, os.X_OK):
         sys.exit(f"bench: {TIME} (GNU time) is missing: run bench/install-deps")
     args.here = os.path.dirname(os.path.abspath(__file__))
-    repeat = args.repeat or (1 if args.quick else 3)
-    timeout = args.timeout or (60 if args.quick else 900)
+    repeat = 1 if args.check_only else args.repeat or (1 if args.quick else 3)
+    timeout = args.timeout or (60 if args.quick else 600)
     wanted = args.codebooks.split(",")
 
     corpus, corpus_label = prepare_corpus(args)
@@ -568,7 +611,8 @@ def main():
     info = machine()
     print(f"corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB ({corpus})")
     print(f"machine: {info}")
-    print(f"best of {repeat} runs (runs over {NO_REPEAT_AFTER:.0f} s once); runs killed after {timeout:.0f} s")
+    print(f"best of {repeat} runs (runs over {NO_REPEAT_AFTER:.0f} s once); peers estimated to take over "
+          f"{timeout:.0f} s run on a 2% sample (~); runs killed after {timeout:.0f} s (>)")
 
     rows = []          # (codebook label, tool, Result or None, rule count)
     tables = []        # markdown lines
@@ -607,22 +651,26 @@ def main():
         p_counts = None
         if not args.no_peers:
             out = os.path.join(work, key + ".python.csv")
-            r = timed(["python3", os.path.join(args.peers, "peer_python_re.py"), tsv], files, repeat, timeout, out)
+            py = ["python3", os.path.join(args.peers, "peer_python_re.py"), tsv]
+            r = timed(py, files, 1, None, out) if args.check_only else peer_timed(py, files, repeat, timeout, out)
             res.append(("python re", r))
-            if not r.timed_out:
+            if not r.timed_out and not r.estimated:
                 p_counts = read_peer_counts(out)
-            if r_ok:
+            if r_ok and not args.check_only:
                 out = os.path.join(work, key + ".r.csv")
-                r = timed(["Rscript", os.path.join(args.peers, "peer_r_stringi.R"), tsv], files, repeat,
-                          timeout, out)
+                r = peer_timed(["Rscript", os.path.join(args.peers, "peer_r_stringi.R"), tsv], files, repeat,
+                               timeout, out)
                 res.append(("R stringi", r))
-            if rg:
+            if rg and not args.check_only:
                 for tool, extra in (("rg", []), ("rg -j 1", ["-j", "1"])):
+                    if tool == "rg -j 1" and (res[-1][1].estimated or res[-1][1].timed_out):
+                        print("  (rg -j 1 not run: rg itself was too slow)")
+                        continue
                     out = os.path.join(work, key + ".rg.txt")
-                    r = timed([rg, "--no-config", "--no-ignore", "-U", "-i", "--count-matches", "--with-filename",
-                               "--regex-size-limit", "1G", "--dfa-size-limit", "1G"] + extra + ["-f", rgf],
-                              files, repeat, timeout, out, ok=(0, 1))
-                    r.output = None if r.timed_out else read_rg_count(out)
+                    r = peer_timed([rg, "--no-config", "--no-ignore", "-U", "-i", "--count-matches",
+                                    "--with-filename", "--regex-size-limit", "1G", "--dfa-size-limit", "1G"] + extra +
+                                   ["-f", rgf], files, repeat, timeout, out, ok=(0, 1))
+                    r.output = None if r.timed_out or r.estimated else read_rg_count(out)
                     res.append((tool, r))
         # counts
         for tool, r in res:
@@ -630,7 +678,7 @@ def main():
                 r.output = sum(s_counts.values())
             elif tool == "python re" and p_counts is not None:
                 r.output = sum(p_counts.values())
-            elif tool == "R stringi" and not r.timed_out:
+            elif tool == "R stringi" and not r.timed_out and not r.estimated:
                 r.output = sum(read_peer_counts(os.path.join(work, key + ".r.csv")).values())
         if s_counts is not None and p_counts is not None:
             passed, lines = compare(s_counts, p_counts, "sectag", "python")
@@ -640,15 +688,17 @@ def main():
                 print(l)
         # table
         tables.append(f"\n### {label}\n")
-        tables.append("| tool | seconds | MB/s | peak RSS MB | matches | time vs sectag |")
-        tables.append("|---|---:|---:|---:|---:|---:|")
-        print(f"  {'tool':<12} {'seconds':>8} {'MB/s':>8} {'peak MB':>8} {'matches':>11} {'vs sectag':>10}")
+        tables.append("| tool | seconds | MB/s | docs/s | peak RSS MB | matches | time vs sectag |")
+        tables.append("|---|---:|---:|---:|---:|---:|---:|")
+        print(f"  {'tool':<12} {'seconds':>8} {'MB/s':>8} {'docs/s':>8} {'peak MB':>8} {'matches':>11} "
+              f"{'vs sectag':>10}")
         for tool, r in res:
             m = "-" if r.output is None else f"{r.output:,}"
-            print(f"  {tool:<12} {fmt_time(r):>8} {fmt_rate(mb, r):>8} {r.rss_mb:8.1f} {m:>11} "
-                  f"{fmt_ratio(r, base):>10}")
-            tables.append(f"| {tool} | {fmt_time(r)} | {fmt_rate(mb, r)} | {r.rss_mb:.1f} | {m} | "
-                          f"{fmt_ratio(r, base)} |")
+            rss = f"{r.rss_mb:.1f}" if r.rss_mb else "-"
+            print(f"  {tool:<12} {fmt_time(r):>8} {fmt_rate(mb, r):>8} {fmt_rate(len(files), r):>8} "
+                  f"{rss:>8} {m:>11} {fmt_ratio(r, base):>10}")
+            tables.append(f"| {tool} | {fmt_time(r)} | {fmt_rate(mb, r)} | {fmt_rate(len(files), r)} | "
+                          f"{rss} | {m} | {fmt_ratio(r, base)} |")
             rows.append((label, tool, r, n_rules))
         sys.stdout.flush()
 
@@ -661,11 +711,16 @@ def main():
         tables.append(f"| {tool} | {fmt_time(r)} | {fmt_rate(mb, r)} | {r.rss_mb:.1f} | {fmt_ratio(r, base40)} |")
         rows.append(("floor", tool, r, None))
 
+    if args.check_only:
+        shutil.rmtree(work, ignore_errors=True)
+        sys.exit(1 if any(not p for _, p, _ in checks) else 0)
     # latest.md and latest.svg
     md = [f"# Benchmark results ({started:%Y-%m-%d %H:%M} UTC)", "",
           "Written by `bench/run`; docs/performance.md explains the rows. Times are wall-clock "
-          f"seconds, the best of {repeat} runs (a run over {NO_REPEAT_AFTER:.0f} s is not repeated); "
-          f"`>` marks a run killed after {timeout:.0f} s, so its time is a lower bound.", "",
+          f"seconds, the best of {repeat} runs (a run over {NO_REPEAT_AFTER:.0f} s is not repeated). "
+          f"`~` marks a peer that would take more than {timeout:.0f} s: it ran on every "
+          f"{SAMPLE_EVERY}th file only, and its time is scaled to the whole corpus by bytes. "
+          f"`>` marks a run killed after {timeout:.0f} s: a lower bound.", "",
           f"- corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB",
           f"- machine: {info}",
           f"- sectag: {version(['git', '-C', os.path.dirname(args.here), 'describe', '--always', '--dirty'])}"

@@ -75,7 +75,10 @@ def make_corpus(src, dst, size_mb):
     rng = random.Random(SEED)
     paras = paragraphs(src, rng)
     target = int(size_mb * 1e6)
-    mean = target / 1100
+    # documents end after the paragraph that reaches their size, half a
+    # paragraph late on average
+    half = sum(len(p) for p in paras) / len(paras) / 2
+    mean = max(target / 1100 - half, half)
     tmp = dst + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
