@@ -262,11 +262,14 @@ def peer_timed(argv, files, repeat, timeout, outfile=None, ok=(0,)):
     """Times a peer. It first runs on a sample of about 2% of the files
     (every 50th); if the time scaled to the whole corpus by bytes exceeds
     TIMEOUT, the peer is not run on the whole corpus and the estimate is
-    reported (marked ~). Otherwise it is timed on all the files."""
+    reported (marked ~). Otherwise it is timed on all the files. The sample
+    itself is killed after TIMEOUT / 5 (at least 60 s): the estimate is then
+    a lower bound (>~)."""
     if timeout and len(files) >= 50:
         sample = files[::SAMPLE_EVERY]
         part = sum(os.path.getsize(f) for f in sample) / sum(os.path.getsize(f) for f in files)
-        r = timed(argv, sample, 1, timeout, None, ok)
+        # a sample that runs this long already means hours for the corpus
+        r = timed(argv, sample, 1, max(60.0, timeout / 5), None, ok)
         est = r.seconds / part
         if r.timed_out or est > timeout:
             return Result(est, r.rss_mb, r.timed_out, 1, estimated=True)
@@ -592,7 +595,8 @@ def main():
     os.makedirs(work)
     os.makedirs(args.results, exist_ok=True)
 
-    has_jobs = "--jobs" in subprocess.run([args.sectag, "code", "--help"], capture_output=True, text=True).stdout
+    helptext = subprocess.run([args.sectag, "code", "--help"], capture_output=True, text=True)
+    has_jobs = "--jobs" in helptext.stdout + helptext.stderr
     r_ok = bool(shutil.which("Rscript")) and subprocess.run(
         ["Rscript", "-e", "library(stringi)"], capture_output=True).returncode == 0
     rg = shutil.which("rg")
@@ -717,10 +721,12 @@ def main():
     # latest.md and latest.svg
     md = [f"# Benchmark results ({started:%Y-%m-%d %H:%M} UTC)", "",
           "Written by `bench/run`; docs/performance.md explains the rows. Times are wall-clock "
-          f"seconds, the best of {repeat} runs (a run over {NO_REPEAT_AFTER:.0f} s is not repeated). "
+          + (f"seconds, the best of {repeat} runs (a run over {NO_REPEAT_AFTER:.0f} s is not repeated). "
+             if repeat > 1 else "seconds of one run. ") +
           f"`~` marks a peer that would take more than {timeout:.0f} s: it ran on every "
           f"{SAMPLE_EVERY}th file only, and its time is scaled to the whole corpus by bytes. "
-          f"`>` marks a run killed after {timeout:.0f} s: a lower bound.", "",
+          f"`>` marks a run killed after {timeout:.0f} s: a lower bound. The peak RSS of an estimate is "
+          "that of the sample run; the matches of a peer are shown only when it read every file.", "",
           f"- corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB",
           f"- machine: {info}",
           f"- sectag: {version(['git', '-C', os.path.dirname(args.here), 'describe', '--always', '--dirty'])}"
@@ -737,6 +743,22 @@ def main():
             md.append(f"  - `{l.strip()}`")
     if not checks:
         md.append("- not run (the Python peer was left out or timed out)")
+    # summary: one line per codebook, sectag's speed and every tool's time ratio
+    tools = []
+    for cb, tool, _, _ in rows:
+        if cb != "floor" and tool != "sectag" and tool not in tools:
+            tools.append(tool)
+    summary = ["| codebook | sectag s | sectag MB/s | " + " | ".join(f"{t} / sectag" for t in tools) + " |",
+               "|---|---:|---:|" + "---:|" * len(tools)]
+    for key, name, label in CODEBOOKS:
+        got = {tool: r for cb, tool, r, _ in rows if cb == label}
+        if "sectag" not in got:
+            continue
+        base = got["sectag"]
+        summary.append(f"| {label} | {fmt_time(base)} | {fmt_rate(mb, base)} | " +
+                       " | ".join(fmt_ratio(got.get(t), base) for t in tools) + " |")
+    md += ["", "## Summary", "", "Time of each tool divided by sectag's on the same codebook "
+           "(above 1: slower than sectag).", ""] + summary
     md += ["", "## Times", ""] + tables + ["", "![MB/s and time against rules](latest.svg)", ""]
     with open(os.path.join(args.results, "latest.md.tmp"), "w", encoding="utf-8") as f:
         f.write("\n".join(md) + "\n")

@@ -40,6 +40,7 @@ ASCII_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*\Z")
 ABBREV = set("""sr sra srta sres sras dr dra lic licda gral ing arq mtro mtra prof profa ud
 uds vd lcdo lcda dip sen gob cmdte cap pag num art av depto admon edo cia ss cd mr mrs ms
 jr st gen gov rep rev hon lt sgt capt col adm cmdr vs dept mt ft""".split())
+SALUTATION = re.compile(r"^([A-Z][A-Z.,' ]+):", re.M)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 STOP = set("""a about above after again against all also am an and any are as at be
 because been before being below between both but by can could did do does doing
@@ -61,6 +62,10 @@ def texts(src):
 def paragraphs(src, rng):
     out = []
     for text in texts(src):
+        # an address that opens with "GENTLEMEN OF THE CONGRESS:" would, at
+        # the start of a paragraph, read as a speaker label to sectag (which
+        # hides labels from the rules); in sentence case it is prose
+        text = SALUTATION.sub(lambda m: m.group(1).capitalize() + ":", text)
         sents = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
         i = 0
         while i < len(sents):
