@@ -27,6 +27,7 @@
 #include "codebook.h"
 #include "document.h"
 #include "error.h"
+#include "prefilter.h"
 
 #define SECTAG_WINDOW ((size_t)65536)
 #define SECTAG_MATCH_LIMIT 20000000u
@@ -78,6 +79,12 @@ struct sectag_matcher {
   size_t ngeneral;
   size_t max_prefix;    /* the longest prefix glob: longer prefixes of a token
                            need no look-up */
+  uint64_t prefix_lens; /* bit l-1: some prefix glob is l bytes long (l <= 64) */
+  /* the prefilter (prefilter.h): rules whose matches all start with one of
+   * a few literals are run only where those literals occur */
+  sectag_prefilter *pf;
+  unsigned char *prefiltered; /* per rule: 1 if its start literals are in pf */
+  size_t nprefiltered;
 };
 
 /* Finds an upper-case letter that the pattern would try to match literally
@@ -282,6 +289,17 @@ static int S_contexts_compile(sectag_matcher *m, sectag_buf *norm, sectag_error 
 
 /* ---- `words:` ---- */
 
+/* FNV-1a, as sectag_hash, one byte at a time (prefixes of a token). */
+#define S_FNV_START 1469598103934665603ULL
+#define S_FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 1099511628211ULL)
+
+static S_bucket *S_wmap_slot_h(S_wmap *map, const char *key, size_t len, uint64_t hash) {
+  size_t h = (size_t)hash & (map->cap - 1);
+  while (map->b[h].key && !(map->b[h].len == len && memcmp(map->b[h].key, key, len) == 0))
+    h = (h + 1) & (map->cap - 1);
+  return &map->b[h];
+}
+
 static S_bucket *S_wmap_slot(S_wmap *map, const char *key, size_t len) {
   size_t h = (size_t)sectag_hash(key, len) & (map->cap - 1);
   while (map->b[h].key && !(map->b[h].len == len && memcmp(map->b[h].key, key, len) == 0))
@@ -297,9 +315,10 @@ static void S_wmap_add(S_wmap *map, const char *key, size_t len, size_t w) {
   b->idx[b->n++] = w;
 }
 
-static const S_bucket *S_wmap_get(const S_wmap *map, const char *key, size_t len) {
+static const S_bucket *S_wmap_get(const S_wmap *map, const char *key, size_t len,
+                                  uint64_t hash) {
   if (!map->cap) return NULL;
-  const S_bucket *b = S_wmap_slot((S_wmap *)map, key, len);
+  const S_bucket *b = S_wmap_slot_h((S_wmap *)map, key, len, hash);
   return b->key ? b : NULL;
 }
 
@@ -381,6 +400,7 @@ static void S_words_index(sectag_matcher *m) {
     else if (g0->kind == G_PREFIX) {
       S_wmap_add(&m->prefix, g0->s, g0->len, m->nwords);
       if (g0->len > m->max_prefix) m->max_prefix = g0->len;
+      if (g0->len >= 1 && g0->len <= 64) m->prefix_lens |= (uint64_t)1 << (g0->len - 1);
     }
     else
       m->general[m->ngeneral++] = m->nwords;
@@ -411,12 +431,32 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
    * JIT-compiled code and reports false errors inside it). */
   const char *nojit = getenv("SECTAG_NO_JIT");
   m->jit = !(nojit && *nojit && strcmp(nojit, "0") != 0);
+  int use_pf = sectag_prefilter_available();
   for (size_t i = 0; i < cb->nrules; i++) {
     const sectag_rule *r = &cb->rules[i];
     if (r->words) continue; /* matched on tokens, see S_words_index */
     m->re[i] = S_compile_pattern(m, r->pattern, r->partial, r->line, r->col, r->id,
                                  cb->codes[r->code].id, &norm, err);
     if (!m->re[i]) goto fail;
+    if (!use_pf) continue;
+    /* norm holds the pattern as matched: its start literals */
+    sectag_litset ls;
+    if (!sectag_regex_prefixes(norm.ptr, norm.len, &ls)) continue;
+    if (!m->pf) {
+      m->pf = sectag_prefilter_new();
+      m->prefiltered = sectag_xcalloc(cb->nrules, 1);
+    }
+    for (size_t k = 0; k < ls.n; k++) sectag_prefilter_add(m->pf, ls.s[k], ls.len[k], (uint32_t)i);
+    m->prefiltered[i] = 1;
+    m->nprefiltered++;
+    sectag_litset_free(&ls);
+  }
+  if (m->pf && sectag_prefilter_compile(m->pf) != 0) { /* scan every rule in full */
+    sectag_prefilter_free(m->pf);
+    m->pf = NULL;
+    free(m->prefiltered);
+    m->prefiltered = NULL;
+    m->nprefiltered = 0;
   }
   if (S_contexts_compile(m, &norm, err) != 0) goto fail;
   S_words_index(m);
@@ -453,6 +493,8 @@ void sectag_matcher_free(sectag_matcher *m) {
   free(m->exact.b);
   free(m->prefix.b);
   free(m->general);
+  sectag_prefilter_free(m->pf);
+  free(m->prefiltered);
   for (size_t i = 0; i < m->nwarnings; i++) sectag_error_clear(&m->warnings[i]);
   free(m->warnings);
   free(m);
@@ -501,6 +543,20 @@ static int S_cmp_matches(const void *a, const void *b) {
 }
 
 
+/* The error of a rule that gave up (match, depth or heap limit). */
+static void S_gave_up(const sectag_matcher *m, const sectag_doc *d, size_t ri, int rc,
+                      size_t at, sectag_error *err) {
+  const sectag_rule *r = &m->cb->rules[ri];
+  PCRE2_UCHAR msg[256];
+  pcre2_get_error_message(rc, msg, sizeof msg);
+  unsigned long line, col;
+  sectag_doc_line_col(d, sectag_doc_orig_offset(d, at), &line, &col);
+  sectag_error_set(err, SECTAG_ERR_MATCH, d->path ? d->path : d->doc_id, line, col,
+                   "rule '%s' (code %s) gave up: %s (it backtracks too much, e.g. nested "
+                   "repeats like (a+)+); simplify the pattern in %s line %lu",
+                   r->id, m->cb->codes[r->code].id, (const char *)msg, m->cb->path, r->line);
+}
+
 /* Runs one rule over the shadow text, appending candidates. */
 static int S_run_rule(const sectag_matcher *m, sectag_doc *d, size_t ri, pcre2_match_data *md,
                       pcre2_match_context *mc, S_cand **cands, size_t *n, size_t *cap,
@@ -519,16 +575,7 @@ static int S_run_rule(const sectag_matcher *m, sectag_doc *d, size_t ri, pcre2_m
       continue;
     }
     if (rc < 0) {
-      const sectag_rule *r = &m->cb->rules[ri];
-      PCRE2_UCHAR msg[256];
-      pcre2_get_error_message(rc, msg, sizeof msg);
-      unsigned long line, col;
-      sectag_doc_line_col(d, sectag_doc_orig_offset(d, start), &line, &col);
-      sectag_error_set(err, SECTAG_ERR_MATCH, d->path ? d->path : d->doc_id, line, col,
-                       "rule '%s' (code %s) gave up: %s (it backtracks too much, e.g. nested "
-                       "repeats like (a+)+); simplify the pattern in %s line %lu",
-                       r->id, m->cb->codes[r->code].id, (const char *)msg, m->cb->path,
-                       r->line);
+      S_gave_up(m, d, ri, rc, start, err);
       return -1;
     }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -549,6 +596,44 @@ static int S_run_rule(const sectag_matcher *m, sectag_doc *d, size_t ri, pcre2_m
   return 0;
 }
 
+/* Runs one prefiltered rule at its candidate starts c[0, nc) (sorted):
+ * each start is tried alone (the offset limit equals the start), in order,
+ * and a start inside the previous match is skipped. Every match of the rule
+ * starts with one of its literals, so this finds exactly what a scan of the
+ * whole text (S_run_rule) finds. */
+static int S_run_rule_at(const sectag_matcher *m, sectag_doc *d, size_t ri,
+                         const sectag_cand_pos *c, size_t nc, pcre2_match_data *md,
+                         pcre2_match_context *mc, S_cand **cands, size_t *n, size_t *cap,
+                         sectag_error *err) {
+  const pcre2_code *re = m->re[ri];
+  const PCRE2_SPTR subj = (PCRE2_SPTR)d->shadow;
+  const int partial = m->cb->rules[ri].partial;
+  size_t len = d->shadow_len, next = 0;
+  for (size_t k = 0; k < nc; k++) {
+    size_t start = c[k].pos;
+    if (start < next) continue;
+    /* the start callout would refuse it: no need to ask PCRE2 */
+    if (!partial && !(d->bound[start] & SECTAG_BOUND_START)) continue;
+    pcre2_set_offset_limit(mc, start);
+    int rc = pcre2_match(re, subj, len, start, PCRE2_NO_UTF_CHECK, md, mc);
+    if (rc == PCRE2_ERROR_NOMATCH) continue;
+    if (rc < 0) {
+      S_gave_up(m, d, ri, rc, start, err);
+      return -1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    size_t s = ov[0], e = ov[1];
+    if (e <= s) continue; /* cannot happen: rules never match empty text */
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 64;
+      *cands = sectag_xrealloc(*cands, *cap * sizeof **cands);
+    }
+    if (!(d->nbarriers && S_crosses(d, s, e))) (*cands)[(*n)++] = (S_cand){s, e, (uint32_t)ri};
+    next = e;
+  }
+  return 0;
+}
+
 /* Appends the candidate matches of every `words:` rule: one pass over the
  * word tokens, with hash look-ups of each token and of its prefixes. */
 static void S_run_words(const sectag_matcher *m, const sectag_doc *d, S_cand **cands,
@@ -558,12 +643,18 @@ static void S_run_words(const sectag_matcher *m, const sectag_doc *d, S_cand **c
     if (t->kind != SECTAG_TOKEN_WORD || t->nend == t->nstart) continue;
     const char *s = d->shadow + t->nstart;
     size_t len = t->nend - t->nstart;
+    uint64_t h = S_FNV_START; /* the hash of s[0, l) in pass 1 */
     for (size_t pass = 0; pass < 3; pass++) {
       size_t last = pass == 1 && m->max_prefix < len ? m->max_prefix : len;
+      if (pass == 1 && !m->prefix.cap) continue;
       for (size_t l = pass == 1 ? 1 : len; l <= last; l++) {
-        if (pass == 1 && l < len && ((unsigned char)s[l] & 0xC0) == 0x80) continue;
-        const S_bucket *b = pass == 0 ? S_wmap_get(&m->exact, s, len)
-                            : pass == 1 ? S_wmap_get(&m->prefix, s, l)
+        if (pass == 1) {
+          h = S_FNV_STEP(h, s[l - 1]);
+          if (l < len && ((unsigned char)s[l] & 0xC0) == 0x80) continue;
+          if (l <= 64 && !(m->prefix_lens & ((uint64_t)1 << (l - 1)))) continue;
+        }
+        const S_bucket *b = pass == 0   ? S_wmap_get(&m->exact, s, len, sectag_hash(s, len))
+                            : pass == 1 ? S_wmap_get(&m->prefix, s, l, h)
                                         : NULL;
         const size_t *idx = pass == 2 ? m->general : b ? b->idx : NULL;
         size_t nidx = pass == 2 ? m->ngeneral : b ? b->n : 0;
@@ -720,8 +811,23 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   S_cand *cands = NULL;
   size_t n = 0, cap = 0;
   int rc = 0;
-  for (size_t ri = 0; ri < cb->nrules && rc == 0; ri++)
-    if (m->re[ri]) rc = S_run_rule(m, d, ri, md, mc, &cands, &n, &cap, err);
+  /* prefiltered rules at their candidate starts, the others in full */
+  sectag_cand_pos *starts = NULL;
+  size_t nstarts = 0, capstarts = 0, at = 0;
+  int pf = m->pf && sectag_prefilter_scan(m->pf, d->shadow, d->shadow_len, &starts, &nstarts,
+                                          &capstarts) == 0;
+  for (size_t ri = 0; ri < cb->nrules && rc == 0; ri++) {
+    if (!m->re[ri]) continue;
+    if (!pf || !m->prefiltered[ri]) {
+      rc = S_run_rule(m, d, ri, md, mc, &cands, &n, &cap, err);
+      continue;
+    }
+    while (at < nstarts && starts[at].rule < ri) at++;
+    size_t from = at;
+    while (at < nstarts && starts[at].rule == ri) at++;
+    rc = S_run_rule_at(m, d, ri, starts + from, at - from, md, mc, &cands, &n, &cap, err);
+  }
+  free(starts);
   if (rc == 0 && m->nwords) S_run_words(m, d, &cands, &n, &cap);
   if (rc == 0 && cb->ncontexts) rc = S_contexts(m, d, md, mc, cands, &n, err);
   pcre2_match_data_free(md);

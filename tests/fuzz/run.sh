@@ -66,6 +66,18 @@ yaml=$(files codebooks tests/codebook tests/check tests/e2e -name '*.y*ml')
   seed fuzz_import '\003' tests/import/*.lc3
   seed fuzz_import '\004' tests/import/*.cat
 }
+# prefilter: every pattern of the shipped codebooks and of the prefilter
+# test, each with a line of a sample transcript
+mkdir -p "$out/seeds/fuzz_prefilter"
+i=0
+{
+  grep -ho "^ *- *'[^']*'" codebooks/*.yaml | sed "s/^ *- *'//; s/'\$//"
+  grep -ho 'S_case("[^"]*"' tests/test_prefilter.c | sed 's/^S_case("//; s/"$//; s/\\\\/\\/g'
+} 2>/dev/null | sort -u | while IFS= read -r pat; do
+  i=$((i + 1))
+  { printf '%s\n' "$pat"; sed -n "$((i % 40 + 1))p" corpora/sample/es/*.txt | head -c 600; } \
+    >"$out/seeds/fuzz_prefilter/$i"
+done
 # dates: the ones the test suite and the period tables use, one per file
 mkdir -p "$out/seeds/fuzz_date"
 i=0
@@ -76,7 +88,7 @@ i=0
   i=$((i + 1)); printf '%s' "$line" > "$out/seeds/fuzz_date/$i"
 done
 
-targets=${FUZZ_TARGETS:-"fuzz_tokenize fuzz_codebook fuzz_reader_txt fuzz_reader_md fuzz_reader_html fuzz_reader_tei fuzz_records fuzz_pipeline fuzz_date fuzz_import"}
+targets=${FUZZ_TARGETS:-"fuzz_tokenize fuzz_codebook fuzz_reader_txt fuzz_reader_md fuzz_reader_html fuzz_reader_tei fuzz_records fuzz_pipeline fuzz_date fuzz_import fuzz_prefilter"}
 jobs=${FUZZ_JOBS:-1}
 
 run_one() {

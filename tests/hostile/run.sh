@@ -340,6 +340,15 @@ for i in 1 2 3; do
 done
 check "determinism: run 1 and run 2 are byte-identical" diff -r "$TMP/det1" "$TMP/det2"
 check "determinism: run 1 and run 3 are byte-identical" diff -r "$TMP/det1" "$TMP/det3"
+# the prefilter (docs/performance.md) must not change a byte
+export SECTAG_NO_PREFILTER=1
+"$SECTAG" code -q -c $ES -o "$TMP/det-nopf/es" corpora/sample/es >/dev/null 2>&1
+"$SECTAG" code -q -c $EN -o "$TMP/det-nopf/en" corpora/sample/en >/dev/null 2>&1
+"$SECTAG" code -q -c $ES -o "$TMP/det-nopf/intake" --speakers tests/e2e/intake/speakers.tsv \
+  --periods $MX tests/e2e/intake/md tests/e2e/intake/html tests/e2e/intake/tei tests/e2e/intake/hostile >/dev/null 2>&1
+unset SECTAG_NO_PREFILTER
+check "the prefilter changes nothing: SECTAG_NO_PREFILTER=1 gives byte-identical outputs" \
+  diff -r "$TMP/det1" "$TMP/det-nopf"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
