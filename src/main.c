@@ -88,6 +88,15 @@ static const char S_code_usage[] =
     "                           group (?<label>...) is the label\n"
     "      --no-speakers        do not split texts into speaker turns\n"
     "\n"
+    "Outputs and speed:\n"
+    "  -j, --jobs N             code N documents at once (default: one per\n"
+    "                           processor); outputs are the same for every N\n"
+    "      --no-tei             write the tables only, no TEI files\n"
+    "      --tables LIST        write only these tables, e.g. codes,documents\n"
+    "                           (codes, terms, matches, documents, speakers)\n"
+    "      --counts-only        --no-tei --tables codes,documents,speakers: the\n"
+    "                           fastest run, for frequencies alone\n"
+    "\n"
     "Every output is written to a temporary file and renamed when complete. A\n"
     "document that cannot be read is reported and skipped; the others are coded.\n"
     "\n"
@@ -110,9 +119,9 @@ static volatile sig_atomic_t S_signal = 0;
 static void S_output_failed(const sectag_code_summary *sum) {
   if (sum->tables_written > 0)
     fprintf(stderr,
-            "sectag: only %zu of the 5 tables were put into place (a rename failed), so "
+            "sectag: only %zu of the %zu tables were put into place (a rename failed), so "
             "the others are missing or left from an earlier run; run again\n",
-            sum->tables_written);
+            sum->tables_written, sum->tables_wanted);
   else if (sum->documents == 0)
     fputs("sectag: no tables were written and no TEI file\n", stderr);
   else
@@ -207,8 +216,39 @@ enum {
   O_SPEAKER,
   O_ROLE,
   O_SPEAKER_PATTERN,
-  O_NO_SPEAKERS
+  O_NO_SPEAKERS,
+  O_NO_TEI,
+  O_TABLES,
+  O_COUNTS_ONLY
 };
+
+/* --tables codes,documents: the bit mask, or 0 with a message. */
+static unsigned S_tables(const char *list) {
+  unsigned mask = 0;
+  const char *p = list;
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    int found = 0;
+    for (int t = 0; t < SECTAG_TABLE_COUNT; t++) {
+      static const char *const names[] = {"codes", "terms", "matches", "documents", "speakers"};
+      if (strlen(names[t]) == n && strncmp(names[t], p, n) == 0) {
+        mask |= 1u << t;
+        found = 1;
+      }
+    }
+    if (!found) {
+      fprintf(stderr,
+              "sectag code: --tables: unknown table '%.*s'; the tables are codes, terms, "
+              "matches, documents and speakers\n",
+              (int)n, p);
+      return 0;
+    }
+    p += n;
+    if (*p == ',') p++;
+  }
+  if (!mask) fputs("sectag code: --tables: name at least one table\n", stderr);
+  return mask;
+}
 
 static int S_code(int argc, char **argv, sectag_code_options *optp, S_ui *uip);
 
@@ -230,6 +270,10 @@ static int S_cmd_code(int argc, char **argv) {
                                            {"speaker-pattern", required_argument, NULL,
                                             O_SPEAKER_PATTERN},
                                            {"no-speakers", no_argument, NULL, O_NO_SPEAKERS},
+                                           {"jobs", required_argument, NULL, 'j'},
+                                           {"no-tei", no_argument, NULL, O_NO_TEI},
+                                           {"tables", required_argument, NULL, O_TABLES},
+                                           {"counts-only", no_argument, NULL, O_COUNTS_ONLY},
                                            {NULL, 0, NULL, 0}};
   sectag_code_options opt;
   memset(&opt, 0, sizeof opt);
@@ -246,7 +290,7 @@ static int S_cmd_code(int argc, char **argv) {
   opt.roles = roles;
   int c, rc = -1;
   optind = 1;
-  while (rc < 0 && (c = getopt_long(argc, argv, "c:o:qh", longopts, NULL)) != -1) {
+  while (rc < 0 && (c = getopt_long(argc, argv, "c:o:qhj:", longopts, NULL)) != -1) {
     switch (c) {
     case 'c':
       opt.codebook_path = optarg;
@@ -296,6 +340,28 @@ static int S_cmd_code(int argc, char **argv) {
       break;
     case O_NO_SPEAKERS:
       opt.no_speakers = 1;
+      break;
+    case 'j': {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*end || end == optarg || v < 1 || v > 256) {
+        fprintf(stderr, "sectag code: --jobs '%s': give a number of threads from 1 to 256\n",
+                optarg);
+        rc = EXIT_USAGE;
+      }
+      opt.jobs = (size_t)v;
+      break;
+    }
+    case O_NO_TEI:
+      opt.no_tei = 1;
+      break;
+    case O_TABLES:
+      if (!(opt.tables = S_tables(optarg))) rc = EXIT_USAGE;
+      break;
+    case O_COUNTS_ONLY:
+      opt.no_tei = 1;
+      opt.tables = (1u << SECTAG_TABLE_CODES) | (1u << SECTAG_TABLE_DOCUMENTS) |
+                   (1u << SECTAG_TABLE_SPEAKERS);
       break;
     default:
       fputs("Try 'sectag code --help'.\n", stderr);

@@ -21,14 +21,7 @@ int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *ou
  * speaker, then the run's metadata columns; doc->meta holds the values of a
  * document in that order. Rows of codes and terms are per document x speaker
  * (speaker empty when the document has no turns). */
-enum {
-  SECTAG_TABLE_CODES,
-  SECTAG_TABLE_TERMS,
-  SECTAG_TABLE_MATCHES,
-  SECTAG_TABLE_DOCUMENTS,
-  SECTAG_TABLE_SPEAKERS,
-  SECTAG_TABLE_COUNT
-};
+/* SECTAG_TABLE_CODES... are in sectag.h. */
 extern const char *const sectag_table_names[SECTAG_TABLE_COUNT];
 
 typedef struct sectag_columns {

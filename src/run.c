@@ -5,10 +5,13 @@
  * the end. A document that fails is reported and leaves no trace in any
  * output; the others go on. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <libxml/parser.h>
 
 #include "buf.h"
 #include "codebook.h"
@@ -57,23 +60,6 @@ static char *S_join(const char *a, const char *b, const char *c) {
   sectag_buf_puts(&p, b);
   if (c) sectag_buf_puts(&p, c);
   return sectag_buf_detach(&p);
-}
-
-/* Writes the TEI of one document, creating sub-folders for doc_ids with
- * slashes. */
-static int S_write_tei(const char *teidir, const sectag_doc *doc, const sectag_buf *xml,
-                       sectag_error *err) {
-  char *path = S_join(teidir, doc->doc_id, ".xml");
-  char *slash = strrchr(path, '/');
-  int rc = 0;
-  if (slash && slash > path + strlen(teidir)) {
-    *slash = '\0';
-    rc = sectag_mkdirs(path, err);
-    *slash = '/';
-  }
-  if (rc == 0) rc = sectag_write_file(path, xml->ptr, xml->len, err);
-  free(path);
-  return rc;
 }
 
 /* Whether a metadata key is taken as the date or the group, not as a column
@@ -156,6 +142,366 @@ static void S_metadata(const sectag_code_options *opt, const sectag_corpus *corp
   }
 }
 
+/* ------------------------------------------------------------ documents
+ * One document is a job: S_process reads, codes and renders it into a
+ * S_job (TEI text, table rows, messages, counts), touching nothing shared;
+ * S_consume, on the calling thread and in corpus order, writes the TEI
+ * file, appends the rows, reports the messages and adds up the summary.
+ * With --jobs N > 1, N worker threads run S_process ahead of S_consume
+ * (at most S_AHEAD jobs per worker), so outputs and messages are the same
+ * as with one job. */
+#define S_AHEAD 4
+
+typedef struct {
+  const sectag_code_options *opt;
+  const sectag_corpus *corpus;
+  const sectag_codebook *cb;
+  const sectag_matcher *m;
+  const sectag_periods *periods;
+  const sectag_columns *cols;
+  unsigned tables; /* bit i: table i is written */
+  int tei;         /* TEI files are written */
+} S_run;
+
+enum { J_OK, J_FAILED, J_SKIPPED };
+
+typedef struct {
+  int outcome;
+  sectag_error fail;    /* J_FAILED / J_SKIPPED: why */
+  sectag_error *warns;  /* J_OK: reported once the TEI file is written */
+  size_t nwarns;
+  char *doc_id;
+  sectag_buf xml;
+  sectag_buf rows[T_COUNT];
+  size_t pol[3], tokens, words, sentences, bytes;
+  int has_turns;
+  unsigned char *seen_id, *seen_role;
+} S_job;
+
+static void S_job_reset(S_job *j) {
+  sectag_error_clear(&j->fail);
+  for (size_t w = 0; w < j->nwarns; w++) sectag_error_clear(&j->warns[w]);
+  free(j->warns);
+  j->warns = NULL;
+  j->nwarns = 0;
+  free(j->doc_id);
+  j->doc_id = NULL;
+  sectag_buf_clear(&j->xml);
+  for (int t = 0; t < T_COUNT; t++) sectag_buf_clear(&j->rows[t]);
+  memset(j->pol, 0, sizeof j->pol);
+  j->tokens = j->words = j->sentences = j->bytes = 0;
+  j->has_turns = 0;
+  j->outcome = J_OK;
+}
+
+static void S_job_free(S_job *j) {
+  S_job_reset(j);
+  sectag_buf_free(&j->xml);
+  for (int t = 0; t < T_COUNT; t++) sectag_buf_free(&j->rows[t]);
+  free(j->seen_id);
+  free(j->seen_role);
+}
+
+static void S_job_init(S_job *j, const sectag_code_options *opt) {
+  memset(j, 0, sizeof *j);
+  j->fail = (sectag_error)SECTAG_ERROR_INIT;
+  j->seen_id = sectag_xcalloc(opt->nspeaker_ids + 1, 1);
+  j->seen_role = sectag_xcalloc(opt->nroles + 1, 1);
+}
+
+/* Reads, codes and renders document i into j. Thread-safe: it reads the
+ * run and writes only j, the document, and speakers (one per thread). */
+static void S_process(const S_run *r, sectag_speakers *speakers, size_t i, S_job *j) {
+  const sectag_code_options *opt = r->opt;
+  const sectag_input *in = &r->corpus->inputs[i];
+  sectag_read_ctx ctx = {speakers, opt->encoding};
+  sectag_error derr = SECTAG_ERROR_INIT;
+  memset(j->seen_id, 0, opt->nspeaker_ids + 1);
+  memset(j->seen_role, 0, opt->nroles + 1);
+  sectag_doc *doc = sectag_doc_load(in->path, in->doc_id, in->format, in->text, in->text_len,
+                                    opt->encoding, &ctx, &derr);
+  if (doc) S_metadata(opt, r->corpus, in, r->periods, doc);
+  if (doc && speakers) {
+    /* a text without turns whose metadata names its speaker is one turn
+     * of that speaker (mapped through the speaker table, filtered) */
+    if (doc->nturns == 0 && doc->speaker && *doc->speaker) {
+      uint32_t sp = sectag_speakers_intern(speakers, doc, doc->speaker, strlen(doc->speaker));
+      sectag_doc_add_turn(doc, doc->body, doc->len, sp);
+      sectag_doc_set_str(&doc->speaker, doc->speakers[sp].id); /* one name in every table */
+    }
+    doc->filtered = sectag_speakers_filtered(speakers);
+  }
+  for (size_t k = 0; doc && k < doc->nspeakers; k++) {
+    for (size_t s = 0; s < opt->nspeaker_ids; s++)
+      j->seen_id[s] |= strcmp(doc->speakers[k].id, opt->speaker_ids[s]) == 0;
+    for (size_t s = 0; s < opt->nroles; s++)
+      j->seen_role[s] |= doc->speakers[k].role && strcmp(doc->speakers[k].role, opt->roles[s]) == 0;
+  }
+  if (doc && sectag_doc_code(doc, r->m, &derr) != 0) {
+    sectag_doc_free(doc);
+    doc = NULL;
+  }
+  if (doc && r->tei && sectag_render_tei(doc, r->cb, &j->xml, &derr) != 0) {
+    sectag_doc_free(doc);
+    doc = NULL;
+  }
+  if (!doc) {
+    if (derr.code == SECTAG_WARNING && in->line) derr.line = in->line;
+    if (derr.code == SECTAG_ERR_INPUT && !in->text && access(in->path, F_OK) != 0 &&
+        errno == ENOENT) {
+      /* the corpus walk found it, so it went away while the run went on */
+      sectag_buf b = SECTAG_BUF_INIT;
+      sectag_buf_printf(&b, "%s; it was deleted or moved after the run began (check the "
+                            "path, or run again when nothing is changing it)",
+                        derr.message);
+      free(derr.message);
+      derr.message = sectag_buf_detach(&b);
+    }
+    if (in->line && derr.code != SECTAG_WARNING && derr.path && in->text) {
+      /* a record: say which line of the corpus file it is */
+      char *msg = derr.message;
+      sectag_buf b = SECTAG_BUF_INIT;
+      sectag_buf_printf(&b, "record on line %lu (%s): %s", in->line, in->doc_id, msg);
+      free(msg);
+      derr.message = sectag_buf_detach(&b);
+      derr.line = derr.col = 0;
+    }
+    j->outcome = derr.code == SECTAG_WARNING ? J_SKIPPED : J_FAILED;
+    j->fail = derr;
+    return;
+  }
+  if (doc->nwords == 0)
+    sectag_doc_warn(doc, (size_t)-1, "no words in this document (it is empty or holds only "
+                                     "punctuation); it is kept in the outputs with 0 tokens");
+  for (size_t w = 0; w < doc->nwarnings; w++) {
+    sectag_error *e = &doc->warnings[w];
+    if (in->text && in->line) { /* a record: its line in the corpus file, its id */
+      sectag_buf b = SECTAG_BUF_INIT;
+      sectag_buf_printf(&b, "record %s: %s", in->doc_id, e->message);
+      free(e->message);
+      e->message = sectag_buf_detach(&b);
+      e->line = in->line;
+      e->col = 0;
+    }
+  }
+  /* the warnings move to the job */
+  j->warns = doc->warnings;
+  j->nwarns = doc->nwarnings;
+  doc->warnings = NULL;
+  doc->nwarnings = 0;
+  j->doc_id = sectag_xstrdup(doc->doc_id);
+  if (r->tables & (1u << SECTAG_TABLE_CODES)) sectag_csv_codes(doc, r->cb, &j->rows[SECTAG_TABLE_CODES]);
+  if (r->tables & (1u << SECTAG_TABLE_TERMS)) sectag_csv_terms(doc, &j->rows[SECTAG_TABLE_TERMS]);
+  if (r->tables & (1u << SECTAG_TABLE_MATCHES))
+    sectag_csv_matches(doc, r->cb, &j->rows[SECTAG_TABLE_MATCHES]);
+  if (r->tables & (1u << SECTAG_TABLE_DOCUMENTS))
+    sectag_csv_documents(doc, r->cb, &j->rows[SECTAG_TABLE_DOCUMENTS]);
+  if (r->tables & (1u << SECTAG_TABLE_SPEAKERS))
+    sectag_csv_speakers(doc, r->cb, &j->rows[SECTAG_TABLE_SPEAKERS]);
+  sectag_doc_polarity_counts(doc, r->cb, j->pol);
+  j->has_turns = doc->nturns > 0;
+  j->tokens = doc->ntokens;
+  j->words = doc->ncounted;
+  j->sentences = doc->nsentences;
+  j->bytes = doc->len;
+  sectag_doc_free(doc);
+}
+
+/* Writes out job j (document i), in corpus order. Returns 0, or -1 with err
+ * when its TEI file cannot be written (the run stops). */
+static int S_consume(const S_run *r, const char *teidir, sectag_out *out, S_job *j, size_t i,
+                     unsigned char *seen_id, unsigned char *seen_role, sectag_code_summary *sum,
+                     sectag_error *err) {
+  const sectag_code_options *opt = r->opt;
+  if (j->outcome != J_OK) {
+    S_report(opt, &j->fail);
+    if (j->outcome == J_SKIPPED)
+      sum->skipped++;
+    else
+      sum->failed++;
+  } else {
+    if (r->tei) {
+      char *path = S_join(teidir, j->doc_id, ".xml");
+      char *slash = strrchr(path, '/');
+      int rc = 0;
+      if (slash && slash > path + strlen(teidir)) { /* doc_ids with slashes: sub-folders */
+        *slash = '\0';
+        rc = sectag_mkdirs(path, err);
+        *slash = '/';
+      }
+      if (rc == 0) rc = sectag_write_file(path, j->xml.ptr, j->xml.len, err);
+      free(path);
+      if (rc != 0) return -1;
+    }
+    for (size_t w = 0; w < j->nwarns; w++) S_report(opt, &j->warns[w]);
+    for (int t = 0; t < T_COUNT; t++)
+      if (r->tables & (1u << t)) sectag_out_write(&out[t], j->rows[t].ptr, j->rows[t].len);
+    for (int p = 0; p < 3; p++) sum->matches[p] += j->pol[p];
+    sum->documents++;
+    if (j->has_turns) sum->speakers_docs++;
+    sum->tokens += j->tokens;
+    sum->words += j->words;
+    sum->sentences += j->sentences;
+    sum->bytes += j->bytes;
+  }
+  for (size_t s = 0; s < opt->nspeaker_ids; s++) seen_id[s] |= j->seen_id[s];
+  for (size_t s = 0; s < opt->nroles; s++) seen_role[s] |= j->seen_role[s];
+  if (opt->progress)
+    opt->progress(opt->userdata, i + 1, r->corpus->n, r->corpus->inputs[i].doc_id);
+  return 0;
+}
+
+typedef struct S_pool S_pool;
+typedef struct {
+  S_pool *pool;
+  sectag_speakers *speakers; /* the thread's own (its PCRE2 match data) */
+  pthread_t tid;
+} S_worker;
+
+struct S_pool {
+  const S_run *run;
+  S_job *slots;
+  unsigned char *ready; /* per slot: its job is done */
+  size_t nslots, next, consumed;
+  int stop;
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+};
+
+static void *S_work(void *arg) {
+  S_worker *w = arg;
+  S_pool *p = w->pool;
+  size_t n = p->run->corpus->n;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (!p->stop && p->next < n && p->next >= p->consumed + p->nslots)
+      pthread_cond_wait(&p->work, &p->mu);
+    if (p->stop || p->next >= n) break;
+    size_t i = p->next++;
+    pthread_mutex_unlock(&p->mu);
+    S_process(p->run, w->speakers, i, &p->slots[i % p->nslots]);
+    pthread_mutex_lock(&p->mu);
+    p->ready[i % p->nslots] = 1;
+    pthread_cond_broadcast(&p->done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+/* The number of worker threads: --jobs, or one per online processor. */
+static size_t S_threads(const sectag_code_options *opt, size_t ndocs) {
+  long n = opt->jobs > 0 ? (long)opt->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > 256) n = 256;
+  if ((size_t)n > ndocs) n = ndocs ? (long)ndocs : 1;
+  return (size_t)n;
+}
+
+static sectag_status S_documents(const S_run *r, sectag_speakers *speakers, const char *teidir,
+                                 sectag_out *out, unsigned char *seen_id,
+                                 unsigned char *seen_role, sectag_code_summary *sum,
+                                 sectag_error *err) {
+  const sectag_code_options *opt = r->opt;
+  size_t n = r->corpus->n, nthreads = S_threads(opt, n);
+  sectag_status status = SECTAG_OK;
+  if (nthreads <= 1) { /* inline: no threads at all */
+    S_job j;
+    S_job_init(&j, opt);
+    for (size_t i = 0; i < n && status == SECTAG_OK; i++) {
+      if (S_cancelled(opt, err)) {
+        status = SECTAG_ERR_OUTPUT;
+        break;
+      }
+      S_process(r, speakers, i, &j);
+      if (S_consume(r, teidir, out, &j, i, seen_id, seen_role, sum, err) != 0)
+        status = SECTAG_ERR_OUTPUT;
+      S_job_reset(&j);
+    }
+    S_job_free(&j);
+    return status;
+  }
+
+  xmlInitParser(); /* before threads: libxml2's global state */
+  S_pool p;
+  memset(&p, 0, sizeof p);
+  p.run = r;
+  p.nslots = nthreads * S_AHEAD;
+  p.slots = sectag_xcalloc(p.nslots, sizeof *p.slots);
+  p.ready = sectag_xcalloc(p.nslots, 1);
+  for (size_t k = 0; k < p.nslots; k++) S_job_init(&p.slots[k], opt);
+  pthread_mutex_init(&p.mu, NULL);
+  pthread_cond_init(&p.work, NULL);
+  pthread_cond_init(&p.done, NULL);
+  S_worker *w = sectag_xcalloc(nthreads, sizeof *w);
+  size_t started = 0;
+  for (size_t k = 0; k < nthreads; k++) {
+    w[k].pool = &p;
+    if (speakers && k > 0) { /* the first worker borrows the run's */
+      w[k].speakers = sectag_speakers_new(opt->speaker_pattern, opt->speakers_table,
+                                          opt->speaker_ids, opt->nspeaker_ids, opt->roles,
+                                          opt->nroles, err);
+      if (!w[k].speakers) { /* it loaded once already: cannot really happen */
+        status = SECTAG_ERR_USAGE;
+        break;
+      }
+    } else {
+      w[k].speakers = speakers;
+    }
+    if (pthread_create(&w[k].tid, NULL, S_work, &w[k]) != 0) {
+      if (k > 0 && w[k].speakers != speakers) sectag_speakers_free(w[k].speakers);
+      w[k].speakers = NULL;
+      break; /* run with the threads there are */
+    }
+    started++;
+  }
+  if (started == 0 && status == SECTAG_OK) { /* no thread at all: do it here */
+    for (size_t i = 0; i < n && status == SECTAG_OK; i++) {
+      if (S_cancelled(opt, err)) {
+        status = SECTAG_ERR_OUTPUT;
+        break;
+      }
+      S_process(r, speakers, i, &p.slots[0]);
+      if (S_consume(r, teidir, out, &p.slots[0], i, seen_id, seen_role, sum, err) != 0)
+        status = SECTAG_ERR_OUTPUT;
+      S_job_reset(&p.slots[0]);
+    }
+  }
+  for (size_t i = 0; started && i < n && status == SECTAG_OK; i++) {
+    if (S_cancelled(opt, err)) {
+      status = SECTAG_ERR_OUTPUT;
+      break;
+    }
+    size_t k = i % p.nslots;
+    pthread_mutex_lock(&p.mu);
+    while (!p.ready[k]) pthread_cond_wait(&p.done, &p.mu);
+    pthread_mutex_unlock(&p.mu);
+    if (S_consume(r, teidir, out, &p.slots[k], i, seen_id, seen_role, sum, err) != 0)
+      status = SECTAG_ERR_OUTPUT;
+    S_job_reset(&p.slots[k]);
+    pthread_mutex_lock(&p.mu);
+    p.ready[k] = 0;
+    p.consumed = i + 1;
+    pthread_cond_broadcast(&p.work);
+    pthread_mutex_unlock(&p.mu);
+  }
+  pthread_mutex_lock(&p.mu);
+  p.stop = 1;
+  pthread_cond_broadcast(&p.work);
+  pthread_mutex_unlock(&p.mu);
+  for (size_t k = 0; k < nthreads; k++) {
+    if (k < started) pthread_join(w[k].tid, NULL);
+    if (w[k].speakers && w[k].speakers != speakers) sectag_speakers_free(w[k].speakers);
+  }
+  free(w);
+  for (size_t k = 0; k < p.nslots; k++) S_job_free(&p.slots[k]);
+  free(p.slots);
+  free(p.ready);
+  pthread_mutex_destroy(&p.mu);
+  pthread_cond_destroy(&p.work);
+  pthread_cond_destroy(&p.done);
+  return status;
+}
+
 sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summary *sum,
                               sectag_error *err) {
   double t0 = S_now();
@@ -166,7 +512,7 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   sectag_out out[T_COUNT];
   memset(out, 0, sizeof out);
   char *teidir = NULL;
-  sectag_buf xml = SECTAG_BUF_INIT, rows = SECTAG_BUF_INIT;
+  sectag_buf rows = SECTAG_BUF_INIT;
   sectag_speakers *speakers = NULL;
   sectag_periods *periods = NULL;
   char **colkeys = NULL;
@@ -244,11 +590,14 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
 
   /* 2. the output folder and the tables */
   teidir = S_join(opt->outdir, "tei", NULL);
-  if (sectag_mkdirs(opt->outdir, err) != 0 || sectag_mkdirs(teidir, err) != 0) {
+  if (sectag_mkdirs(opt->outdir, err) != 0 || (!opt->no_tei && sectag_mkdirs(teidir, err) != 0)) {
     status = SECTAG_ERR_OUTPUT;
     goto done;
   }
+  unsigned tables = opt->tables ? opt->tables : (1u << T_COUNT) - 1;
   for (int i = 0; i < T_COUNT; i++) {
+    if (!(tables & (1u << i))) continue;
+    sum->tables_wanted++;
     char *path = S_join(opt->outdir, sectag_table_names[i], NULL);
     int rc = sectag_out_open(&out[i], path, err);
     free(path);
@@ -265,123 +614,12 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   seen_id = sectag_xcalloc(opt->nspeaker_ids + 1, 1);
   seen_role = sectag_xcalloc(opt->nroles + 1, 1);
 
-  /* 3. the documents */
-  sectag_read_ctx ctx = {speakers, opt->encoding};
-  for (size_t i = 0; i < corpus.n; i++) {
-    if (S_cancelled(opt, err)) {
-      status = SECTAG_ERR_OUTPUT;
-      goto done;
-    }
-    const sectag_input *in = &corpus.inputs[i];
-    sectag_error derr = SECTAG_ERROR_INIT;
-    sectag_doc *doc = sectag_doc_load(in->path, in->doc_id, in->format, in->text, in->text_len,
-                                      opt->encoding, &ctx, &derr);
-    if (doc) S_metadata(opt, &corpus, in, periods, doc);
-    if (doc && speakers) {
-      /* a text without turns whose metadata names its speaker is one turn
-       * of that speaker (mapped through the speaker table, filtered) */
-      if (doc->nturns == 0 && doc->speaker && *doc->speaker) {
-        uint32_t sp = sectag_speakers_intern(speakers, doc, doc->speaker, strlen(doc->speaker));
-        sectag_doc_add_turn(doc, doc->body, doc->len, sp);
-        sectag_doc_set_str(&doc->speaker, doc->speakers[sp].id); /* one name in every table */
-      }
-      doc->filtered = sectag_speakers_filtered(speakers);
-    }
-    for (size_t k = 0; doc && k < doc->nspeakers; k++) {
-      for (size_t j = 0; j < opt->nspeaker_ids; j++)
-        seen_id[j] |= strcmp(doc->speakers[k].id, opt->speaker_ids[j]) == 0;
-      for (size_t j = 0; j < opt->nroles; j++)
-        seen_role[j] |= doc->speakers[k].role && strcmp(doc->speakers[k].role, opt->roles[j]) == 0;
-    }
-    if (doc && sectag_doc_code(doc, m, &derr) != 0) {
-      sectag_doc_free(doc);
-      doc = NULL;
-    }
-    sectag_buf_clear(&xml);
-    if (doc && sectag_render_tei(doc, cb, &xml, &derr) != 0) {
-      sectag_doc_free(doc);
-      doc = NULL;
-    }
-    if (!doc) {
-      if (derr.code == SECTAG_ERR_INPUT && !in->text && access(in->path, F_OK) != 0 &&
-          errno == ENOENT) {
-        /* the corpus walk found it, so it went away while the run went on */
-        sectag_buf b = SECTAG_BUF_INIT;
-        sectag_buf_printf(&b, "%s; it was deleted or moved after the run began (check the "
-                              "path, or run again when nothing is changing it)",
-                          derr.message);
-        free(derr.message);
-        derr.message = sectag_buf_detach(&b);
-      }
-      if (derr.code == SECTAG_WARNING && in->line)
-        derr.line = in->line;
-      if (in->line && derr.code != SECTAG_WARNING && derr.path && in->text) {
-        /* a record: say which line of the corpus file it is */
-        char *msg = derr.message;
-        sectag_buf b = SECTAG_BUF_INIT;
-        sectag_buf_printf(&b, "record on line %lu (%s): %s", in->line, in->doc_id, msg);
-        free(msg);
-        derr.message = sectag_buf_detach(&b);
-        derr.line = derr.col = 0;
-      }
-      S_report(opt, &derr);
-      if (derr.code == SECTAG_WARNING)
-        sum->skipped++;
-      else
-        sum->failed++;
-      sectag_error_clear(&derr);
-      if (opt->progress) opt->progress(opt->userdata, i + 1, corpus.n, in->doc_id);
-      continue;
-    }
-    if (doc->nwords == 0)
-      sectag_doc_warn(doc, (size_t)-1, "no words in this document (it is empty or holds only "
-                                       "punctuation); it is kept in the outputs with 0 tokens");
-    if (S_write_tei(teidir, doc, &xml, err) != 0) {
-      sectag_doc_free(doc);
-      status = SECTAG_ERR_OUTPUT;
-      goto done;
-    }
-    for (size_t w = 0; w < doc->nwarnings; w++) {
-      sectag_error *e = &doc->warnings[w];
-      if (in->text && in->line) { /* a record: its line in the corpus file, its id */
-        sectag_buf b = SECTAG_BUF_INIT;
-        sectag_buf_printf(&b, "record %s: %s", in->doc_id, e->message);
-        free(e->message);
-        e->message = sectag_buf_detach(&b);
-        e->line = in->line;
-        e->col = 0;
-      }
-      S_report(opt, e);
-    }
-
-    sectag_buf_clear(&rows);
-    sectag_csv_codes(doc, cb, &rows);
-    sectag_out_write(&out[SECTAG_TABLE_CODES], rows.ptr, rows.len);
-    sectag_buf_clear(&rows);
-    sectag_csv_terms(doc, &rows);
-    sectag_out_write(&out[SECTAG_TABLE_TERMS], rows.ptr, rows.len);
-    sectag_buf_clear(&rows);
-    sectag_csv_matches(doc, cb, &rows);
-    sectag_out_write(&out[SECTAG_TABLE_MATCHES], rows.ptr, rows.len);
-    sectag_buf_clear(&rows);
-    sectag_csv_documents(doc, cb, &rows);
-    sectag_out_write(&out[SECTAG_TABLE_DOCUMENTS], rows.ptr, rows.len);
-    sectag_buf_clear(&rows);
-    sectag_csv_speakers(doc, cb, &rows);
-    sectag_out_write(&out[SECTAG_TABLE_SPEAKERS], rows.ptr, rows.len);
-
-    size_t pol[3];
-    sectag_doc_polarity_counts(doc, cb, pol);
-    for (int p = 0; p < 3; p++) sum->matches[p] += pol[p];
-    sum->documents++;
-    if (doc->nturns) sum->speakers_docs++;
-    sum->tokens += doc->ntokens;
-    sum->words += doc->ncounted;
-    sum->sentences += doc->nsentences;
-    sum->bytes += doc->len;
-    sectag_doc_free(doc);
-    if (opt->progress) opt->progress(opt->userdata, i + 1, corpus.n, in->doc_id);
-  }
+  /* 3. the documents: coded by the workers (or inline with one job), and
+   * consumed here in corpus order, so every output is the same whatever
+   * the number of threads */
+  S_run run = {opt, &corpus, cb, m, periods, &cols, tables, !opt->no_tei};
+  status = S_documents(&run, speakers, teidir, out, seen_id, seen_role, sum, err);
+  if (status != SECTAG_OK) goto done;
 
   for (size_t j = 0; j < opt->nspeaker_ids; j++)
     if (!seen_id[j])
@@ -406,11 +644,12 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
    * of them; only a failing rename (rare) can leave some in place, and the
    * summary says how many */
   for (int i = 0; i < T_COUNT; i++)
-    if (sectag_out_finish(&out[i], err) != 0) {
+    if ((tables & (1u << i)) && sectag_out_finish(&out[i], err) != 0) {
       status = SECTAG_ERR_OUTPUT;
       goto done;
     }
   for (int i = 0; i < T_COUNT; i++) {
+    if (!(tables & (1u << i))) continue;
     if (sectag_out_rename(&out[i], err) != 0) {
       status = SECTAG_ERR_OUTPUT;
       goto done;
@@ -423,7 +662,6 @@ done:
   free(seen_id);
   free(seen_role);
   for (int i = 0; i < T_COUNT; i++) sectag_out_abort(&out[i]);
-  sectag_buf_free(&xml);
   sectag_buf_free(&rows);
   free(teidir);
   for (size_t k = 0; colkeys && colkeys[k]; k++) free(colkeys[k]);

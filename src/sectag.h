@@ -208,6 +208,17 @@ void sectag_doc_line_col(const sectag_doc *doc, size_t off, unsigned long *line,
 /* ---------------------------------------------------------------- running */
 
 /* One `sectag code` run: paths in, OUTDIR out. See docs/sectag.1. */
+/* The tables of a run, in the order they are written (codes.csv,
+ * terms.csv, matches.csv, documents.csv, speakers.csv). */
+enum {
+  SECTAG_TABLE_CODES,
+  SECTAG_TABLE_TERMS,
+  SECTAG_TABLE_MATCHES,
+  SECTAG_TABLE_DOCUMENTS,
+  SECTAG_TABLE_SPEAKERS,
+  SECTAG_TABLE_COUNT
+};
+
 typedef struct sectag_code_options {
   const char *codebook_path;
   const char *outdir;
@@ -229,6 +240,11 @@ typedef struct sectag_code_options {
   const char *const *roles;    /* --role ROLE (repeatable) */
   size_t nroles;
   int no_speakers;             /* --no-speakers: do not split turns */
+  /* Outputs and speed (see docs/performance.md). */
+  int no_tei;                  /* --no-tei: write no TEI files */
+  unsigned tables;             /* bit SECTAG_TABLE_*: tables to write; 0: all five */
+  size_t jobs;                 /* --jobs N: worker threads; 0: one per processor.
+                                  Outputs are the same for every N. */
   /* Called for every warning and every per-document error as it happens
    * (the library itself never prints). May be NULL. */
   void (*report)(void *userdata, const sectag_error *e);
@@ -251,7 +267,8 @@ typedef struct sectag_code_summary {
   size_t matches[3]; /* by sectag_polarity */
   double seconds;
   size_t tables_written; /* tables put into place (after an output error:
-                            fewer than the five) */
+                            fewer than tables_wanted) */
+  size_t tables_wanted;  /* tables asked for (opt->tables) */
 } sectag_code_summary;
 
 /* Runs the whole job. Returns SECTAG_OK when every document was coded;

@@ -310,6 +310,24 @@ static size_t S_dotted_abbrev(const S_state *st, size_t pos) {
   return end;
 }
 
+static int S_ascii_alnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The fast path for ASCII letters and digits [p, q): each is a cluster of
+ * its own (the caller made sure no combining mark follows the last), so the
+ * shadow is the bytes in lower case and each maps to itself. */
+static void S_emit_ascii(S_state *st, size_t p, size_t q) {
+  size_t from = st->shadow.len, n = q - p;
+  sectag_buf_put(&st->shadow, (const char *)st->t + p, n);
+  char *s = st->shadow.ptr + from;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] >= 'A' && s[i] <= 'Z') s[i] = (char)(s[i] + 32);
+  S_map_to(st, from, p); /* grows the map; the loop below sets each entry */
+  for (size_t i = 0; i < n; i++) st->map[from + i] = (uint32_t)(p + i);
+  st->last_space = 0;
+}
+
 /* Scans a word token from pos; returns its end, emitting its shadow. */
 static size_t S_word(S_state *st, size_t pos) {
   size_t dotted = S_dotted_abbrev(st, pos);
@@ -324,6 +342,17 @@ static size_t S_word(S_state *st, size_t pos) {
     size_t k;
     utf8proc_int32_t c = S_decode(st, p, &k);
     if (k == 0) break;
+    if (c < 0x80 && S_ascii_alnum((unsigned char)c)) {
+      size_t q = p + 1;
+      while (q < st->len && S_ascii_alnum(st->t[q])) q++;
+      if (q < st->len && st->t[q] >= 0x80) q--; /* it may take a combining mark */
+      if (q > p) {
+        S_emit_ascii(st, p, q);
+        prev = st->t[q - 1];
+        p = q;
+        continue;
+      }
+    }
     if (S_is_word(c)) {
       prev = c;
       p = S_emit_cluster(st, p);
@@ -378,6 +407,10 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
   st.t = (const unsigned char *)doc->text;
   st.len = doc->len;
   sectag_buf_init(&st.shadow);
+  /* the shadow is about as long as the text: one allocation, mostly */
+  sectag_buf_grow(&st.shadow, doc->len + doc->len / 16 + 64);
+  st.mapcap = doc->len + doc->len / 16 + 64;
+  st.map = sectag_xmalloc(st.mapcap * sizeof *st.map);
 
   /* The text is scanned in pieces: a hidden range is skipped as white space
    * (a whole hidden line, a label, a title or a date line ends the
