@@ -50,6 +50,32 @@ run code -q -c tests/e2e/codebook.yaml -o "$TMP/single" tests/e2e/corpus/es/crlf
 eq "a single file: exit 0" "$status" 0
 check "a single file: doc_id is the file name" cmp "$TMP/single/tei/crlf.xml" <(sed 's|<title>es/crlf</title>|<title>crlf</title>|' "$TMP/longest/tei/es/crlf.xml")
 
+# ---------------------------------------------------------------- outputs and threads
+# -j: the same bytes whatever the number of threads (one, or more than the documents)
+for j in 1 2 7; do
+  run code -q -j $j -c tests/e2e/codebook.yaml -o "$TMP/j$j" tests/e2e/corpus
+  check "-j $j gives byte-identical outputs" diff -r "$TMP/longest" "$TMP/j$j"
+done
+run code -q -j 3 -c codebooks/securitization-es.yaml -o "$TMP/sample-es-j3" corpora/sample/es
+check "-j 3 on the Spanish sample: the expected outputs" diff -r "$HERE/expected/sample-es" "$TMP/sample-es-j3"
+# --counts-only: three tables, each the same as in a full run; no TEI
+run code -q --counts-only -c tests/e2e/codebook.yaml -o "$TMP/counts" tests/e2e/corpus
+eq "--counts-only: codes, documents and speakers only" "$status:$(cd "$TMP/counts" && ls | tr '\n' ' ')" \
+  "0:codes.csv documents.csv speakers.csv "
+check "--counts-only: the tables are those of a full run" \
+  bash -c "for t in codes documents speakers; do cmp '$TMP/counts/'\$t.csv '$TMP/longest/'\$t.csv || exit 1; done"
+run code -q --no-tei --tables matches,terms -c tests/e2e/codebook.yaml -o "$TMP/some" tests/e2e/corpus
+eq "--no-tei --tables matches,terms: those two tables" "$status:$(cd "$TMP/some" && ls | tr '\n' ' ')" \
+  "0:matches.csv terms.csv "
+check "--tables: matches.csv as in a full run" cmp "$TMP/some/matches.csv" "$TMP/longest/matches.csv"
+run code -q --tables codes,votes -c tests/e2e/codebook.yaml -o "$TMP/bad" tests/e2e/corpus
+eq "--tables with an unknown table: exit 2, the names" "$status:$(head -1 "$TMP/stderr")" \
+  "2:sectag code: --tables: unknown table 'votes'; the tables are codes, terms, matches, documents and speakers"
+run code -q -j 0 -c tests/e2e/codebook.yaml -o "$TMP/bad" tests/e2e/corpus
+eq "-j 0: exit 2 and why" "$status:$(head -1 "$TMP/stderr")" \
+  "2:sectag code: --jobs '0': give a number of threads from 1 to 256"
+check "bad options write nothing" test ! -e "$TMP/bad"
+
 # ---------------------------------------------------------------- shipped sample
 for lang in es en; do
   run code -q -c "codebooks/securitization-$lang.yaml" -o "$TMP/sample-$lang" "corpora/sample/$lang"
