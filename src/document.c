@@ -24,7 +24,15 @@ static void S_index_lines(sectag_doc *doc) {
   size_t *lines = sectag_xmalloc(cap * sizeof *lines);
   lines[n++] = 0;
   const char *t = doc->text;
+  /* a CR is rare: look for LF with memchr, and for CR only in texts that
+   * have one */
+  int cr = memchr(t, '\r', doc->len) != NULL;
   for (size_t i = 0; i < doc->len; i++) {
+    if (!cr) {
+      const char *nl = memchr(t + i, '\n', doc->len - i);
+      if (!nl) break;
+      i = (size_t)(nl - t);
+    }
     char c = t[i];
     if (c != '\n' && c != '\r') continue;
     if (c == '\r' && i + 1 < doc->len && t[i + 1] == '\n') i++;

@@ -59,7 +59,11 @@ typedef struct {
 typedef struct {
   S_bucket *b;
   size_t cap;
+  uint64_t filter[1024]; /* bit (hash >> 40) & 0xFFFF: some key has it, so
+                            most misses never touch a bucket */
 } S_wmap;
+
+#define S_FILTER_BIT(hash) (((hash) >> 40) & 0xFFFF)
 
 struct sectag_matcher {
   const sectag_codebook *cb;
@@ -308,6 +312,8 @@ static S_bucket *S_wmap_slot(S_wmap *map, const char *key, size_t len) {
 }
 
 static void S_wmap_add(S_wmap *map, const char *key, size_t len, size_t w) {
+  uint64_t f = S_FILTER_BIT(sectag_hash(key, len));
+  map->filter[f >> 6] |= (uint64_t)1 << (f & 63);
   S_bucket *b = S_wmap_slot(map, key, len);
   b->key = key;
   b->len = len;
@@ -318,6 +324,8 @@ static void S_wmap_add(S_wmap *map, const char *key, size_t len, size_t w) {
 static const S_bucket *S_wmap_get(const S_wmap *map, const char *key, size_t len,
                                   uint64_t hash) {
   if (!map->cap) return NULL;
+  uint64_t f = S_FILTER_BIT(hash);
+  if (!(map->filter[f >> 6] & ((uint64_t)1 << (f & 63)))) return NULL;
   const S_bucket *b = S_wmap_slot_h((S_wmap *)map, key, len, hash);
   return b->key ? b : NULL;
 }

@@ -294,8 +294,10 @@ int sectag_speakers_filtered(const sectag_speakers *sp) {
 int sectag_speakers_match_label(const sectag_speakers *sp, const char *text, size_t len,
                                 size_t pos, size_t *lstart, size_t *lend, size_t *end) {
   /* a label is on one line: search no further than the line's end */
-  size_t eol = pos;
-  while (eol < len && text[eol] != '\n' && text[eol] != '\r') eol++;
+  const char *nl = memchr(text + pos, '\n', len - pos);
+  size_t eol = nl ? (size_t)(nl - text) : len;
+  const char *cr = memchr(text + pos, '\r', eol - pos);
+  if (cr) eol = (size_t)(cr - text);
   if (eol == pos) return 0;
   int rc = pcre2_match(sp->re, (PCRE2_SPTR)text, eol, pos, PCRE2_NO_UTF_CHECK, sp->md, sp->mc);
   if (rc == PCRE2_ERROR_NOMATCH || rc == 0) return 0;

@@ -288,6 +288,12 @@ static int S_is_abbrev(const char *s, size_t n) {
  * of 1-3 letters each followed by '.', not followed by a word character.
  * Returns its end, or 0. */
 static size_t S_dotted_abbrev(const S_state *st, size_t pos) {
+  if (pos + 4 <= st->len) { /* four ASCII letters: no group of 1-3 */
+    const unsigned char *t = st->t + pos;
+    int letters = 0;
+    for (int i = 0; i < 4; i++) letters += ((t[i] | 32) >= 'a' && (t[i] | 32) <= 'z');
+    if (letters == 4) return 0;
+  }
   size_t p = pos, groups = 0, end = pos;
   for (;;) {
     size_t letters = 0, k;
@@ -564,12 +570,14 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     doc->bound[t->nend] |= SECTAG_BOUND_END;
     /* an apostrophe inside a word is a boundary too: 'enemy' matches
      * "enemy's", 'etat' matches "l'état" */
-    if (t->kind != SECTAG_TOKEN_WORD) continue;
-    for (size_t j = t->nstart + 1; j + 1 < t->nend; j++)
-      if (doc->shadow[j] == '\'') {
-        doc->bound[j] |= SECTAG_BOUND_END;
-        doc->bound[j + 1] |= SECTAG_BOUND_START;
-      }
+    if (t->kind != SECTAG_TOKEN_WORD || t->nend < t->nstart + 3) continue;
+    const char *a = doc->shadow + t->nstart + 1, *stop = doc->shadow + t->nend - 1;
+    while ((a = memchr(a, '\'', (size_t)(stop - a))) != NULL) {
+      size_t j = (size_t)(a - doc->shadow);
+      doc->bound[j] |= SECTAG_BOUND_END;
+      doc->bound[j + 1] |= SECTAG_BOUND_START;
+      a++;
+    }
   }
   /* which turn each token is in, and how many words are counted */
   if (doc->nturns) {
@@ -580,8 +588,11 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     }
   }
   doc->ncounted = 0;
-  for (size_t i = 0; i < doc->ntokens; i++)
-    if (doc->tokens[i].kind == SECTAG_TOKEN_WORD && sectag_doc_token_counted(doc, i))
-      doc->ncounted++;
+  if (!doc->tok_turn) /* no turns: every word counts, or (filtered) none */
+    doc->ncounted = doc->filtered ? 0 : doc->nwords;
+  else
+    for (size_t i = 0; i < doc->ntokens; i++)
+      if (doc->tokens[i].kind == SECTAG_TOKEN_WORD && sectag_doc_token_counted(doc, i))
+        doc->ncounted++;
   doc->tokenized = 1;
 }
