@@ -118,3 +118,13 @@ uint64_t sectag_hash(const char *s, size_t n) {
 void sectag_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
   if (n > 1) qsort(base, n, size, cmp);
 }
+
+void sectag_buf_put_size(sectag_buf *b, size_t n) {
+  char tmp[24];
+  size_t i = sizeof tmp;
+  do {
+    tmp[--i] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  sectag_buf_put(b, tmp + i, sizeof tmp - i);
+}

@@ -47,6 +47,9 @@ char *sectag_xstrndup(const char *s, size_t n);
 /* FNV-1a hash of n bytes, for the hash tables of counts. */
 uint64_t sectag_hash(const char *s, size_t n);
 
+/* Appends n in decimal (faster than sectag_buf_printf for table cells). */
+void sectag_buf_put_size(sectag_buf *b, size_t n);
+
 /* qsort, except that nothing is done for fewer than 2 elements (qsort's
  * base must not be NULL even when n is 0, and an empty array often is). */
 void sectag_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

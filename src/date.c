@@ -49,6 +49,11 @@ static long S_day_number(int y, int m, int d) {
 
 /* m = 0 means the whole year, d = 0 the whole month. */
 static void S_write_iso(char iso[11], int y, int m, int d) {
+  /* callers pass a year of 4 digits, a month 1-12 and a day 1-31; the masks
+   * tell the compiler so (and keep a bad value from overflowing) */
+  y = y < 0 ? 0 : y % 10000;
+  m = m < 0 ? 0 : m % 100;
+  d = d < 0 ? 0 : d % 100;
   if (m == 0)
     snprintf(iso, 11, "%04d", y);
   else if (d == 0)

@@ -129,6 +129,7 @@ typedef struct {
   const char *s; /* into the shadow text */
   size_t len;
   size_t count;
+  uint64_t hash;
 } S_term;
 
 
@@ -141,34 +142,48 @@ static int S_cmp_terms(const void *a, const void *b) {
   return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t cap,
-                          sectag_buf *out);
-
-void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out) {
-  size_t cap = 64;
-  while (cap < doc->nwords * 2) cap *= 2;
-  S_term *tab = sectag_xcalloc(cap, sizeof *tab);
-  for (size_t g = 0; g <= doc->nspeakers; g++) {
-    if (g > 0) memset(tab, 0, cap * sizeof *tab);
-    S_terms_group(doc, g, tab, cap, out);
+/* Adds one occurrence of s[0, n) (hash h) to the table. */
+static void S_term_add(S_term *tab, size_t cap, const char *s, size_t n, uint64_t hv,
+                       size_t count) {
+  size_t h = (size_t)hv & (cap - 1);
+  while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
+  if (!tab[h].s) {
+    tab[h].s = s;
+    tab[h].len = n;
+    tab[h].hash = hv;
   }
-  free(tab);
+  tab[h].count += count;
 }
 
-static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t cap,
-                          sectag_buf *out) {
+/* One group's terms (g = 0: the whole document, g = k: speaker k - 1).
+ * The table grows as distinct forms come (most documents have far fewer
+ * distinct forms than words). */
+static void S_terms_group(const sectag_doc *doc, size_t g, sectag_buf *out) {
+  size_t cap = 1024, used = 0;
+  S_term *tab = sectag_xcalloc(cap, sizeof *tab);
   for (size_t i = 0; i < doc->ntokens; i++) {
     const sectag_token *t = &doc->tokens[i];
     if (t->kind != SECTAG_TOKEN_WORD || t->nend == t->nstart) continue;
     if (!sectag_doc_token_counted(doc, i) || S_group_of_token(doc, i) != g) continue;
     const char *s = doc->shadow + t->nstart;
     size_t n = t->nend - t->nstart;
-    size_t h = (size_t)sectag_hash(s, n) & (cap - 1);
+    if (2 * (used + 1) > cap) { /* grow and rehash */
+      size_t ncap = cap * 2;
+      S_term *nt = sectag_xcalloc(ncap, sizeof *nt);
+      for (size_t k = 0; k < cap; k++)
+        if (tab[k].s) S_term_add(nt, ncap, tab[k].s, tab[k].len, tab[k].hash, tab[k].count);
+      free(tab);
+      tab = nt;
+      cap = ncap;
+    }
+    uint64_t hv = sectag_hash(s, n);
+    size_t h = (size_t)hv & (cap - 1);
     while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
     if (!tab[h].s) {
       tab[h].s = s;
       tab[h].len = n;
-
+      tab[h].hash = hv;
+      used++;
     }
     tab[h].count++;
   }
@@ -179,8 +194,15 @@ static void S_terms_group(const sectag_doc *doc, size_t g, S_term *tab, size_t c
   for (size_t i = 0; i < w; i++) {
     S_prefix(out, doc, 1, S_group_name(doc, g));
     sectag_csv_field(out, tab[i].s, tab[i].len);
-    sectag_buf_printf(out, ",%zu\r\n", tab[i].count);
+    sectag_buf_putc(out, ',');
+    sectag_buf_put_size(out, tab[i].count);
+    sectag_buf_puts(out, "\r\n");
   }
+  free(tab);
+}
+
+void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out) {
+  for (size_t g = 0; g <= doc->nspeakers; g++) S_terms_group(doc, g, out);
 }
 
 /* Original text of tokens [a, b) on one line: white-space runs become one
