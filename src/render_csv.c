@@ -130,12 +130,20 @@ typedef struct {
   size_t len;
   size_t count;
   uint64_t hash;
+  uint64_t key; /* the first 8 bytes, big-endian: most comparisons stop here */
 } S_term;
+
+static uint64_t S_key8(const char *s, size_t n) {
+  uint64_t k = 0;
+  for (size_t i = 0; i < 8; i++) k = (k << 8) | (i < n ? (unsigned char)s[i] : 0);
+  return k;
+}
 
 
 static int S_cmp_terms(const void *a, const void *b) {
   const S_term *x = a, *y = b;
   if (x->count != y->count) return x->count > y->count ? -1 : 1;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
   size_t n = x->len < y->len ? x->len : y->len;
   int r = memcmp(x->s, y->s, n);
   if (r) return r;
@@ -189,15 +197,22 @@ static void S_terms_group(const sectag_doc *doc, size_t g, sectag_buf *out) {
   }
   size_t w = 0;
   for (size_t i = 0; i < cap; i++)
-    if (tab[i].s) tab[w++] = tab[i];
+    if (tab[i].s) {
+      tab[w] = tab[i];
+      tab[w].key = S_key8(tab[w].s, tab[w].len);
+      w++;
+    }
   sectag_sort(tab, w, sizeof *tab, S_cmp_terms);
+  sectag_buf prefix = SECTAG_BUF_INIT; /* the same for every row of the group */
+  S_prefix(&prefix, doc, 1, S_group_name(doc, g));
   for (size_t i = 0; i < w; i++) {
-    S_prefix(out, doc, 1, S_group_name(doc, g));
+    sectag_buf_put(out, prefix.ptr, prefix.len);
     sectag_csv_field(out, tab[i].s, tab[i].len);
     sectag_buf_putc(out, ',');
     sectag_buf_put_size(out, tab[i].count);
     sectag_buf_puts(out, "\r\n");
   }
+  sectag_buf_free(&prefix);
   free(tab);
 }
 

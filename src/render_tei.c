@@ -46,6 +46,16 @@ static void S_plain(S_tei *t, size_t a, size_t b) {
   const unsigned char *s = (const unsigned char *)t->doc->text;
   sectag_buf_clear(&t->scratch);
   for (size_t i = a; i < b; i++) {
+    /* copy the run of ordinary bytes up to the next one to look at */
+    size_t run = i;
+    while (run < b && (s[run] >= 0x20 || s[run] == '\t' || s[run] == '\n' || s[run] == '\r') &&
+           s[run] != 0xEF)
+      run++;
+    if (run > i) {
+      sectag_buf_put(&t->scratch, s + i, run - i);
+      i = run;
+      if (i >= b) break;
+    }
     unsigned char c = s[i];
     int bad = 0;
     unsigned long cp = c;
