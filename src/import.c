@@ -412,9 +412,16 @@ static long S_cat_from(S_ctx *c, long parent, const char *s, size_t n, unsigned 
 
 /* ------------------------------------------------------------ LIWC .dic */
 
+/* strspn within s[0, n): the buffers here are not NUL-terminated. */
+static size_t S_span(const char *s, size_t n, const char *set) {
+  size_t k = 0;
+  while (k < n && s[k] && strchr(set, s[k])) k++;
+  return k;
+}
+
 /* Whether two LIWC category numbers are the same ("02" is "2"). */
 static int S_liwc_same(const char *a, size_t an, const char *b, size_t bn) {
-  int digits = an && bn && strspn(a, "0123456789") >= an && strspn(b, "0123456789") >= bn;
+  int digits = an && bn && S_span(a, an, "0123456789") >= an && S_span(b, bn, "0123456789") >= bn;
   if (digits) {
     while (an > 1 && *a == '0') a++, an--;
     while (bn > 1 && *b == '0') b++, bn--;
@@ -615,7 +622,7 @@ static int S_lexicoder(S_ctx *c) {
     if (!n) continue;
     if (*s == '+') {
       s++, n--;
-      if (n >= 7 && s[n - 7] == '#' && strspn(s + n - 6, "0123456789abcdefABCDEF") >= 6)
+      if (n >= 7 && s[n - 7] == '#' && S_span(s + n - 6, 6, "0123456789abcdefABCDEF") >= 6)
         n -= 7;
       cat = S_cat_from(c, -1, s, n, it.line, 1,
                        "a '+' line without a category name; write the name after the '+' "
