@@ -543,6 +543,13 @@ static int S_cmp_longest(const void *a, const void *b) {
   return x->nstart < y->nstart ? -1 : x->nstart > y->nstart;
 }
 
+static int S_cmp_start(const void *a, const void *b) {
+  const S_cand *x = a, *y = b;
+  if (x->nstart != y->nstart) return x->nstart < y->nstart ? -1 : 1;
+  if (x->nend != y->nend) return x->nend > y->nend ? -1 : 1;
+  return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
 static int S_cmp_matches(const void *a, const void *b) {
   const sectag_match *x = a, *y = b;
   if (x->start != y->start) return x->start < y->start ? -1 : 1;
@@ -866,8 +873,11 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
     free(used);
   }
 
-  /* to original offsets and tokens */
+  /* to original offsets and tokens: in order of start, so that the first
+   * token is found by walking forward, not by a search per match */
+  sectag_sort(cands, keep, sizeof *cands, S_cmp_start);
   d->matches = sectag_xcalloc(keep ? keep : 1, sizeof *d->matches);
+  size_t walk = 0;
   for (size_t i = 0; i < keep; i++) {
     sectag_match *mt = &d->matches[d->nmatches];
     mt->nstart = cands[i].nstart;
@@ -876,8 +886,11 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
     mt->end = sectag_doc_orig_end(d, mt->nend);
     mt->rule = cands[i].rule;
     mt->code = (uint32_t)cb->rules[mt->rule].code;
-    mt->first_tok = sectag_doc_token_after(d, mt->start);
-    mt->end_tok = sectag_doc_token_after(d, mt->end);
+    /* the first token whose end is after start, then after end */
+    while (walk < d->ntokens && d->tokens[walk].end <= mt->start) walk++;
+    mt->first_tok = walk;
+    mt->end_tok = walk;
+    while (mt->end_tok < d->ntokens && d->tokens[mt->end_tok].end <= mt->end) mt->end_tok++;
     if (mt->end_tok < d->ntokens && d->tokens[mt->end_tok].start < mt->end) mt->end_tok++;
     if (mt->first_tok >= mt->end_tok) continue; /* covers only white space */
     /* a speaker filter: matches in other speakers' turns are not coded */
@@ -887,6 +900,10 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
     d->nmatches++;
   }
   free(cands);
-  sectag_sort(d->matches, d->nmatches, sizeof *d->matches, S_cmp_matches);
+  /* nearly always in order already (shadow and original offsets rise
+   * together); sort only when they are not */
+  size_t k = 1;
+  while (k < d->nmatches && S_cmp_matches(&d->matches[k - 1], &d->matches[k]) <= 0) k++;
+  if (k < d->nmatches) sectag_sort(d->matches, d->nmatches, sizeof *d->matches, S_cmp_matches);
   return 0;
 }

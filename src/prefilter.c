@@ -593,10 +593,33 @@ static int S_on_literal(unsigned int id, unsigned long long from, unsigned long 
   return 0;
 }
 
-static int S_cmp_cand(const void *a, const void *b) {
-  const sectag_cand_pos *x = a, *y = b;
-  if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
-  return x->pos < y->pos ? -1 : x->pos > y->pos;
+/* Sorts candidates by rule, then position: a counting sort on the rule
+ * (candidates of thousands of rules), then an insertion sort within each
+ * rule, whose candidates Vectorscan reported almost in order already (by
+ * end offset: only literals of different lengths can swap). */
+static void S_sort_cands(const sectag_prefilter *pf, sectag_cand_pos *c, size_t n) {
+  if (n < 2) return;
+  uint32_t maxrule = 0;
+  for (size_t i = 0; i < n; i++)
+    if (c[i].rule > maxrule) maxrule = c[i].rule;
+  (void)pf;
+  size_t *start = sectag_xcalloc((size_t)maxrule + 2, sizeof *start);
+  for (size_t i = 0; i < n; i++) start[c[i].rule + 1]++;
+  for (size_t r = 1; r <= (size_t)maxrule + 1; r++) start[r] += start[r - 1];
+  sectag_cand_pos *tmp = sectag_xmalloc(n * sizeof *tmp);
+  for (size_t i = 0; i < n; i++) tmp[start[c[i].rule]++] = c[i];
+  free(start);
+  for (size_t i = 1; i < n; i++) { /* by position, within each rule */
+    sectag_cand_pos x = tmp[i];
+    size_t j = i;
+    while (j > 0 && tmp[j - 1].rule == x.rule && tmp[j - 1].pos > x.pos) {
+      tmp[j] = tmp[j - 1];
+      j--;
+    }
+    tmp[j] = x;
+  }
+  memcpy(c, tmp, n * sizeof *c);
+  free(tmp);
 }
 #endif
 
@@ -611,7 +634,7 @@ int sectag_prefilter_scan(const sectag_prefilter *pf, const char *text, size_t l
   hs_error_t rc = hs_scan(pf->db, text, (unsigned)len, 0, scratch, S_on_literal, &sc);
   hs_free_scratch(scratch);
   if (rc != HS_SUCCESS) return -1;
-  sectag_sort(*out, *n, sizeof **out, S_cmp_cand);
+  S_sort_cands(pf, *out, *n);
   size_t k = 0;
   for (size_t i = 0; i < *n; i++)
     if (k == 0 || (*out)[k - 1].rule != (*out)[i].rule || (*out)[k - 1].pos != (*out)[i].pos)
