@@ -855,7 +855,12 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
 
   /* overlap policy */
   size_t keep = n;
-  if (!cb->overlap_all && n > 1) {
+  int overlaps = 0; /* with overlap: longest, the work is only needed if some do */
+  for (size_t i = 1, end = n ? cands[0].nend : 0; i < n && !cb->overlap_all && !overlaps; i++) {
+    if (cands[i].nstart < cands[i - 1].nstart || cands[i].nstart < end) overlaps = 1;
+    if (cands[i].nend > end) end = cands[i].nend;
+  }
+  if (!cb->overlap_all && overlaps) {
     sectag_sort(cands, n, sizeof *cands, S_cmp_longest);
     unsigned char *used = sectag_xcalloc(d->shadow_len + 1, 1);
     keep = 0;
@@ -875,7 +880,16 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
 
   /* to original offsets and tokens: in order of start, so that the first
    * token is found by walking forward, not by a search per match */
-  sectag_sort(cands, keep, sizeof *cands, S_cmp_start);
+  size_t inorder = 1; /* words: rules give candidates by start already */
+  while (inorder < keep && cands[inorder - 1].nstart <= cands[inorder].nstart) inorder++;
+  if (inorder < keep) {
+    sectag_sort(cands, keep, sizeof *cands, S_cmp_start);
+  } else { /* only candidates with the same start may need ordering */
+    for (size_t g = 0, e; g < keep; g = e) {
+      for (e = g + 1; e < keep && cands[e].nstart == cands[g].nstart; e++) continue;
+      if (e - g > 1) sectag_sort(cands + g, e - g, sizeof *cands, S_cmp_start);
+    }
+  }
   d->matches = sectag_xcalloc(keep ? keep : 1, sizeof *d->matches);
   size_t walk = 0;
   for (size_t i = 0; i < keep; i++) {
