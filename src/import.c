@@ -503,7 +503,10 @@ static int S_liwc(S_ctx *c) {
       goto done;
     }
     long parent = tabs ? stack[tabs - 1] : -1;
-    long cat = S_cat_from(c, parent, name, nn, it.line, 1, "empty category name");
+    long cat = S_cat_from(c, parent, name, nn, it.line, 1,
+                          "a category name with nothing left once control characters are "
+                          "removed; give the category a name");
+    if (cat < 0) goto done;
     stack[tabs] = cat;
     nstack = (int)tabs + 1;
     nums = sectag_xrealloc(nums, (nnums + 1) * sizeof *nums);

@@ -202,12 +202,15 @@ static S_set S_class(S_parser *ps) {
       plain = 0;
       if (c == '\\') ps->i++;
       if (c == '[' && ps->i + 1 < ps->n && ps->p[ps->i + 1] == ':') {
-        const char *end = strstr(ps->p + ps->i, ":]");
-        if (!end || (size_t)(end - ps->p) >= ps->n) {
+        /* a POSIX class [:name:]: find its ":]" within the pattern (which is
+         * not NUL-terminated) */
+        size_t j = ps->i + 2;
+        while (j + 1 < ps->n && !(ps->p[j] == ':' && ps->p[j + 1] == ']')) j++;
+        if (j + 1 >= ps->n) {
           ps->bail = 1;
           break;
         }
-        ps->i = (size_t)(end - ps->p) + 2;
+        ps->i = j + 2;
         continue;
       }
       ps->i++;
