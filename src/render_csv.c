@@ -150,17 +150,20 @@ static int S_cmp_terms(const void *a, const void *b) {
   return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Adds one occurrence of s[0, n) (hash h) to the table. */
-static void S_term_add(S_term *tab, size_t cap, const char *s, size_t n, uint64_t hv,
-                       size_t count) {
+/* Adds count occurrences of s[0, n) (hash hv) to the table; returns 1 if
+ * the form is new to it. */
+static int S_term_add(S_term *tab, size_t cap, const char *s, size_t n, uint64_t hv,
+                      size_t count) {
   size_t h = (size_t)hv & (cap - 1);
   while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
-  if (!tab[h].s) {
+  int fresh = !tab[h].s;
+  if (fresh) {
     tab[h].s = s;
     tab[h].len = n;
     tab[h].hash = hv;
   }
   tab[h].count += count;
+  return fresh;
 }
 
 /* One group's terms (g = 0: the whole document, g = k: speaker k - 1).
@@ -184,16 +187,7 @@ static void S_terms_group(const sectag_doc *doc, size_t g, sectag_buf *out) {
       tab = nt;
       cap = ncap;
     }
-    uint64_t hv = sectag_hash(s, n);
-    size_t h = (size_t)hv & (cap - 1);
-    while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
-    if (!tab[h].s) {
-      tab[h].s = s;
-      tab[h].len = n;
-      tab[h].hash = hv;
-      used++;
-    }
-    tab[h].count++;
+    used += (size_t)S_term_add(tab, cap, s, n, sectag_hash(s, n), 1);
   }
   size_t w = 0;
   for (size_t i = 0; i < cap; i++)
