@@ -295,6 +295,17 @@ $last"
   eq "rename 7 of 9 fails: the first two tables are in place" "$(cd "$F/RENAME-7" && ls *.csv | tr '\n' ' ')" \
     "codes.csv terms.csv "
 
+  # a write that fails in the middle of a file: 512 bytes at a time, the
+  # 5th write fails, inside the first TEI file (about 7 KB)
+  FAILWRITE_SHORT=512 FAILWRITE_WRITE=5 preload "$SECTAG" code -q -c $ES -o "$F/mid" "$F/in" \
+    >"$TMP/stdout" 2>"$TMP/stderr"
+  status=$?
+  eq "a write failing in the middle of a file: exit 4, the file named" \
+    "$status:$(sed "s|$F/mid/|OUT/|" "$TMP/stderr" | head -1)" \
+    "4:OUT/${files[0]}: cannot write output file: No space left on device; nothing was left half-written (free space or choose another OUTDIR)"
+  eq "a write failing in the middle of a file: nothing is left, not even part of it" \
+    "$(cd "$F/mid" && find . -type f | sort | tr '\n' ' ')" ""
+
   # short writes: the writer must retry until every byte is out
   FAILWRITE_SHORT=7 preload "$SECTAG" code -q -c $ES -o "$F/short" "$F/in" >/dev/null 2>&1
   check "write(2) writing 7 bytes at a time: the outputs are byte-identical" diff -r "$F/ref" "$F/short"
