@@ -361,7 +361,7 @@ def svg_report(rows, mb, path, title):
     palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                "#7f7f7f", "#bcbd22", "#17becf"]
     color = {t: palette[i % len(palette)] for i, t in enumerate(tools)}
-    W, H = 980, 470
+    W, H = 980, 500
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
@@ -446,11 +446,12 @@ def svg_report(rows, mb, path, title):
             for n, s, to in v:
                 out.append(f'<circle cx="{lx(n):.1f}" cy="{ly(s):.1f}" r="3" fill="{"white" if to else color[tool]}" '
                            f'stroke="{color[tool]}"/>')
-            lx0 = px + (i % 3) * 115
-            lyy = ly_ + (i // 3) * 14
+            lx0 = px + (i % 2) * 170
+            lyy = ly_ + (i // 2) * 14
             out.append(f'<line x1="{lx0}" y1="{lyy - 4}" x2="{lx0 + 18}" y2="{lyy - 4}" stroke="{color[tool]}" stroke-width="2"/>')
             out.append(f'<text x="{lx0 + 22}" y="{lyy}">{html.escape(tool)}</text>')
-        out.append(f'<text x="{px}" y="{ly_ + 48}">open circle: estimated from a 2% sample of the files</text>')
+        out.append(f'<text x="{px}" y="{ly_ + 14 * ((len(series) + 1) // 2) + 6}">open circle: estimated '
+                   f'from a 2% sample of the files</text>')
     out.append("</svg>")
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -770,13 +771,32 @@ def main():
     with open(os.path.join(args.results, "latest.md.tmp"), "w", encoding="utf-8") as f:
         f.write("\n".join(md) + "\n")
     os.rename(os.path.join(args.results, "latest.md.tmp"), os.path.join(args.results, "latest.md"))
-    svg_report(rows, mb, os.path.join(args.results, "latest.svg"),
-               f"sectag and its peers: {corpus_label}, {mb:.0f} MB, {len(files):,} files ({started:%Y-%m-%d})")
+    title = f"sectag and its peers: {corpus_label}, {mb:.0f} MB, {len(files):,} files ({started:%Y-%m-%d})"
+    svg_report(rows, mb, os.path.join(args.results, "latest.svg"), title)
+    with open(os.path.join(args.results, "latest.json"), "w", encoding="utf-8") as f:
+        json.dump({"mb": mb, "title": title, "rows": [[cb, tool, r and vars(r), n] for cb, tool, r, n in rows]},
+                  f, indent=1)
     print(f"\nwrote {os.path.join(args.results, 'latest.md')} and latest.svg")
     shutil.rmtree(work, ignore_errors=True)
     if any(not p for _, p, _ in checks):
         sys.exit(1)
 
 
+def replot(path):
+    """bench.py --replot RESULTS_DIR: draws latest.svg again from latest.json
+    (not committed), after a change to the plot."""
+    data = json.load(open(os.path.join(path, "latest.json"), encoding="utf-8"))
+    rows = []
+    for cb, tool, r, n in data["rows"]:
+        res = None
+        if r:
+            res = Result(r["seconds"], r["rss_mb"], r["timed_out"], r["runs"], r["output"], r["estimated"])
+        rows.append((cb, tool, res, n))
+    svg_report(rows, data["mb"], os.path.join(path, "latest.svg"), data["title"])
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--replot":
+        replot(sys.argv[2])
+    else:
+        main()
