@@ -726,6 +726,11 @@ def main():
     if args.check_only:
         shutil.rmtree(work, ignore_errors=True)
         sys.exit(1 if any(not p for _, p, _ in checks) else 0)
+    # only a full run writes latest.md/.svg (committed); any other run writes
+    # partial.md/.svg (ignored), so that a --quick run cannot overwrite them
+    full = not (args.quick or args.corpus or args.replicas or args.no_peers) and \
+        wanted == [k for k, _, _ in CODEBOOKS]
+    stem = "latest" if full else "partial"
     # latest.md and latest.svg
     md = [f"# Benchmark results ({started:%Y-%m-%d %H:%M} UTC)", "",
           "Written by `bench/run`; docs/performance.md explains the rows. Times are wall-clock "
@@ -767,32 +772,32 @@ def main():
                        " | ".join(fmt_ratio(got.get(t), base) for t in tools) + " |")
     md += ["", "## Summary", "", "Time of each tool divided by sectag's on the same codebook "
            "(above 1: slower than sectag).", ""] + summary
-    md += ["", "## Times", ""] + tables + ["", "![MB/s and time against rules](latest.svg)", ""]
-    with open(os.path.join(args.results, "latest.md.tmp"), "w", encoding="utf-8") as f:
-        f.write("\n".join(md) + "\n")
-    os.rename(os.path.join(args.results, "latest.md.tmp"), os.path.join(args.results, "latest.md"))
+    md += ["", "## Times", ""] + tables + ["", "![MB/s and time against rules](STEM.svg)", ""]
+    with open(os.path.join(args.results, stem + ".md.tmp"), "w", encoding="utf-8") as f:
+        f.write("\n".join(md).replace("STEM.svg", stem + ".svg") + "\n")
+    os.rename(os.path.join(args.results, stem + ".md.tmp"), os.path.join(args.results, stem + ".md"))
     title = f"sectag and its peers: {corpus_label}, {mb:.0f} MB, {len(files):,} files ({started:%Y-%m-%d})"
-    svg_report(rows, mb, os.path.join(args.results, "latest.svg"), title)
-    with open(os.path.join(args.results, "latest.json"), "w", encoding="utf-8") as f:
+    svg_report(rows, mb, os.path.join(args.results, stem + ".svg"), title)
+    with open(os.path.join(args.results, stem + ".json"), "w", encoding="utf-8") as f:
         json.dump({"mb": mb, "title": title, "rows": [[cb, tool, r and vars(r), n] for cb, tool, r, n in rows]},
                   f, indent=1)
-    print(f"\nwrote {os.path.join(args.results, 'latest.md')} and latest.svg")
+    print(f"\nwrote {os.path.join(args.results, stem + '.md')} and {stem}.svg")
     shutil.rmtree(work, ignore_errors=True)
     if any(not p for _, p, _ in checks):
         sys.exit(1)
 
 
-def replot(path):
+def replot(path, stem="latest"):
     """bench.py --replot RESULTS_DIR: draws latest.svg again from latest.json
     (not committed), after a change to the plot."""
-    data = json.load(open(os.path.join(path, "latest.json"), encoding="utf-8"))
+    data = json.load(open(os.path.join(path, stem + ".json"), encoding="utf-8"))
     rows = []
     for cb, tool, r, n in data["rows"]:
         res = None
         if r:
             res = Result(r["seconds"], r["rss_mb"], r["timed_out"], r["runs"], r["output"], r["estimated"])
         rows.append((cb, tool, res, n))
-    svg_report(rows, data["mb"], os.path.join(path, "latest.svg"), data["title"])
+    svg_report(rows, data["mb"], os.path.join(path, stem + ".svg"), data["title"])
 
 
 if __name__ == "__main__":
