@@ -531,6 +531,9 @@ static void S_ids(S_tei *t, const sectag_codebook *cb) {
 int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
                       sectag_error *err) {
   xmlBufferPtr xb = xmlBufferCreate();
+  /* grow by doubling: libxml2's default (exact) reallocates on every 4 KiB
+   * the writer flushes, which is quadratic for a huge document */
+  if (xb) xmlBufferSetAllocationScheme(xb, XML_BUFFER_ALLOC_DOUBLEIT);
   S_tei tt;
   memset(&tt, 0, sizeof tt);
   S_tei *t = &tt;
