@@ -1245,3 +1245,26 @@ const char *sectag_codebook_code_label(const sectag_codebook *cb, size_t i) {
 sectag_polarity sectag_codebook_code_polarity(const sectag_codebook *cb, size_t i) {
   return cb && i < cb->ncodes ? cb->codes[i].polarity : SECTAG_NEUTRAL;
 }
+
+int sectag_glob_match(const char *g, size_t gn, const char *s, size_t n) {
+  size_t gi = 0, si = 0, star_g = (size_t)-1, star_s = 0;
+  while (si < n) {
+    if (gi < gn && g[gi] == '*') {
+      star_g = gi++;
+      star_s = si;
+    } else if (gi < gn && (g[gi] == '?' || g[gi] == s[si])) {
+      if (g[gi] == '?')
+        while (si + 1 < n && ((unsigned char)s[si + 1] & 0xC0) == 0x80) si++;
+      gi++;
+      si++;
+    } else if (star_g != (size_t)-1) {
+      gi = star_g + 1;
+      si = ++star_s;
+      while (si < n && ((unsigned char)s[si] & 0xC0) == 0x80) si = ++star_s;
+    } else {
+      return 0;
+    }
+  }
+  while (gi < gn && g[gi] == '*') gi++;
+  return gi == gn;
+}

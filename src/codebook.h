@@ -84,4 +84,9 @@ struct sectag_codebook {
   size_t ncontexts;
 };
 
+/* Whether the word s[0..n) (no wildcards) matches the `words:` glob
+ * g[0..gn): '*' any characters, '?' one (UTF-8) character. A '*' never
+ * resumes inside a character. Used by the matcher and by `sectag import`. */
+int sectag_glob_match(const char *g, size_t gn, const char *s, size_t n);
+
 #endif

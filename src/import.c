@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 #include <yaml.h>
 
+#include "codebook.h"
 #include "document.h"
 #include "encoding.h"
 #include "error.h"
@@ -1252,31 +1253,6 @@ int sectag_dict_check_polarity(const sectag_dict *d, sectag_error *err) {
 
 /* ------------------------------------------------------------ which entries cover which */
 
-/* Whether the word s[0..n) (no wildcards) matches glob g[0..gn): '*' any
- * characters, '?' one character. */
-static int S_glob_match(const char *g, size_t gn, const char *s, size_t n) {
-  size_t gi = 0, si = 0, star_g = (size_t)-1, star_s = 0;
-  while (si < n) {
-    if (gi < gn && g[gi] == '*') {
-      star_g = gi++;
-      star_s = si;
-    } else if (gi < gn && (g[gi] == '?' || g[gi] == s[si])) {
-      if (g[gi] == '?')
-        while (si + 1 < n && ((unsigned char)s[si + 1] & 0xC0) == 0x80) si++;
-      gi++;
-      si++;
-    } else if (star_g != (size_t)-1) {
-      gi = star_g + 1;
-      si = ++star_s;
-      while (si < n && ((unsigned char)s[si] & 0xC0) == 0x80) si = ++star_s;
-    } else {
-      return 0;
-    }
-  }
-  while (gi < gn && g[gi] == '*') gi++;
-  return gi == gn;
-}
-
 /* The bytes before the first wildcard. */
 static size_t S_head(const char *s, size_t n) {
   size_t h = 0;
@@ -1293,7 +1269,7 @@ static int S_is_prefix_glob(const char *s, size_t n) {
 static int S_covers_word(const char *g, size_t gn, const char *s, size_t sn) {
   size_t gh = S_head(g, gn), sh = S_head(s, sn);
   if (gh == gn) return sh == sn && gn == sn && memcmp(g, s, gn) == 0;
-  if (sh == sn) return S_glob_match(g, gn, s, sn);
+  if (sh == sn) return sectag_glob_match(g, gn, s, sn);
   if (S_is_prefix_glob(g, gn)) return sh >= gh && memcmp(g, s, gh) == 0;
   return gn == sn && memcmp(g, s, gn) == 0;
 }

@@ -304,17 +304,10 @@ static S_bucket *S_wmap_slot_h(S_wmap *map, const char *key, size_t len, uint64_
   return &map->b[h];
 }
 
-static S_bucket *S_wmap_slot(S_wmap *map, const char *key, size_t len) {
-  size_t h = (size_t)sectag_hash(key, len) & (map->cap - 1);
-  while (map->b[h].key && !(map->b[h].len == len && memcmp(map->b[h].key, key, len) == 0))
-    h = (h + 1) & (map->cap - 1);
-  return &map->b[h];
-}
-
 static void S_wmap_add(S_wmap *map, const char *key, size_t len, size_t w) {
-  uint64_t f = S_FILTER_BIT(sectag_hash(key, len));
+  uint64_t hash = sectag_hash(key, len), f = S_FILTER_BIT(hash);
   map->filter[f >> 6] |= (uint64_t)1 << (f & 63);
-  S_bucket *b = S_wmap_slot(map, key, len);
+  S_bucket *b = S_wmap_slot_h(map, key, len, hash);
   b->key = key;
   b->len = len;
   b->idx = sectag_xrealloc(b->idx, (b->n + 1) * sizeof *b->idx);
@@ -330,34 +323,11 @@ static const S_bucket *S_wmap_get(const S_wmap *map, const char *key, size_t len
   return b->key ? b : NULL;
 }
 
-/* Whether s[0..n) matches glob g[0..gn) (* any characters, ? one). */
-static int S_glob_match(const char *g, size_t gn, const char *s, size_t n) {
-  size_t gi = 0, si = 0, star_g = (size_t)-1, star_s = 0;
-  while (si < n) {
-    if (gi < gn && g[gi] == '*') {
-      star_g = gi++;
-      star_s = si;
-    } else if (gi < gn && (g[gi] == '?' || g[gi] == s[si])) {
-      if (g[gi] == '?') /* one whole UTF-8 character */
-        while (si + 1 < n && ((unsigned char)s[si + 1] & 0xC0) == 0x80) si++;
-      gi++;
-      si++;
-    } else if (star_g != (size_t)-1) {
-      gi = star_g + 1;
-      si = ++star_s;
-    } else {
-      return 0;
-    }
-  }
-  while (gi < gn && g[gi] == '*') gi++;
-  return gi == gn;
-}
-
 static int S_glob_ok(const S_glob *g, const char *s, size_t n) {
   switch (g->kind) {
   case G_EXACT: return n == g->len && memcmp(s, g->s, n) == 0;
   case G_PREFIX: return n >= g->len && memcmp(s, g->s, g->len) == 0;
-  default: return S_glob_match(g->s, g->len, s, n);
+  default: return sectag_glob_match(g->s, g->len, s, n);
   }
 }
 
