@@ -156,7 +156,18 @@ typedef struct {
   size_t para_first;  /* first sentence of the open paragraph */
   int pending_end;    /* a terminal mark was seen; break before next token */
   int pending_soft;   /* that mark was ? ! or …: a lower-case word continues */
+  /* shadow offsets of apostrophes that join two parts of a word */
+  size_t *apos;
+  size_t napos, aposcap;
 } S_state;
+
+static void S_push_apos(S_state *st, size_t j) {
+  if (st->napos == st->aposcap) {
+    st->aposcap = st->aposcap ? st->aposcap * 2 : 64;
+    st->apos = sectag_xrealloc(st->apos, st->aposcap * sizeof *st->apos);
+  }
+  st->apos[st->napos++] = j;
+}
 
 static utf8proc_int32_t S_decode(const S_state *st, size_t pos, size_t *k) {
   if (pos >= st->len) {
@@ -178,14 +189,18 @@ static utf8proc_int32_t S_decode(const S_state *st, size_t pos, size_t *k) {
   return cp;
 }
 
-static void S_map_to(S_state *st, size_t from, size_t orig) {
-  size_t need = st->shadow.len + 1;
+/* Makes room for map[0, need). */
+static void S_map_reserve(S_state *st, size_t need) {
   if (need > st->mapcap) {
     size_t cap = st->mapcap ? st->mapcap : 256;
     while (cap < need) cap *= 2;
     st->map = sectag_xrealloc(st->map, cap * sizeof *st->map);
     st->mapcap = cap;
   }
+}
+
+static void S_map_to(S_state *st, size_t from, size_t orig) {
+  S_map_reserve(st, st->shadow.len + 1);
   for (size_t i = from; i < st->shadow.len; i++) st->map[i] = (uint32_t)orig;
 }
 
@@ -279,8 +294,9 @@ static const char *const S_abbrevs[] = {
     "e.g", "i.e", NULL};
 
 static int S_is_abbrev(const char *s, size_t n) {
+  if (n == 0 || n > 6) return 0; /* the longest is "licda", "cmdte", "ee.uu" in bytes */
   for (const char *const *a = S_abbrevs; *a; a++)
-    if (strlen(*a) == n && memcmp(*a, s, n) == 0) return 1;
+    if ((*a)[0] == s[0] && strlen(*a) == n && memcmp(*a, s, n) == 0) return 1;
   return 0;
 }
 
@@ -325,12 +341,18 @@ static int S_ascii_alnum(unsigned char c) {
  * shadow is the bytes in lower case and each maps to itself. */
 static void S_emit_ascii(S_state *st, size_t p, size_t q) {
   size_t from = st->shadow.len, n = q - p;
-  sectag_buf_put(&st->shadow, (const char *)st->t + p, n);
+  sectag_buf_grow(&st->shadow, n);
+  S_map_reserve(st, from + n + 1);
   char *s = st->shadow.ptr + from;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] >= 'A' && s[i] <= 'Z') s[i] = (char)(s[i] + 32);
-  S_map_to(st, from, p); /* grows the map; the loop below sets each entry */
-  for (size_t i = 0; i < n; i++) st->map[from + i] = (uint32_t)(p + i);
+  uint32_t *m = st->map + from;
+  const unsigned char *t = st->t + p;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = t[i];
+    s[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    m[i] = (uint32_t)(p + i);
+  }
+  st->shadow.len = from + n;
+  st->shadow.ptr[st->shadow.len] = '\0';
   st->last_space = 0;
 }
 
@@ -376,6 +398,7 @@ static size_t S_word(S_state *st, size_t pos) {
         joins = 1;
     }
     if (!joins) break;
+    if (c == '\'' || c == 0x2019) S_push_apos(st, st->shadow.len);
     if (c == 0x2019 || c == 0x2010 || c == 0x2011) {
       /* typographic apostrophes and hyphens match the ASCII ones a
        * codebook author types: "nation’s" is shadowed as "nation's" */
@@ -459,8 +482,54 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     }
     if (hi < doc->nhidden && doc->hidden[hi].start < lim) lim = doc->hidden[hi].start;
     st.len = lim;
+
+    /* fast path: a run of ASCII white space that ends before an ASCII
+     * character that is not white space (the general loop below does the
+     * same, one decoded character at a time) */
+    unsigned char b0 = st.t[pos];
+    if (b0 == ' ' || b0 == '\n' || b0 == '\t' || b0 == '\r') {
+      size_t p = pos;
+      int breaks = 0;
+      for (; p < st.len; p++) {
+        unsigned char d = st.t[p];
+        if (d == ' ' || d == '\t') continue;
+        if (d == '\n')
+          breaks++;
+        else if (d == '\r')
+          breaks += !(p + 1 < st.len && st.t[p + 1] == '\n');
+        else
+          break;
+      }
+      if (p >= st.len || (st.t[p] < 0x80 && st.t[p] != '\v' && st.t[p] != '\f')) {
+        S_emit_space(&st, pos);
+        if (breaks >= 2) S_close_paragraph(&st);
+        pos = p;
+        st.len = full;
+        continue;
+      }
+    }
+
+    size_t nstart = st.shadow.len, napos0 = st.napos, end;
+    sectag_token_kind kind;
+    utf8proc_int32_t c;
+
+    /* fast path: ASCII letters and digits followed by an ASCII character
+     * that cannot continue the word (S_word would stop there too: no
+     * joiner, no period of an abbreviation or a number, no combining
+     * mark) */
+    size_t q = pos;
+    while (q < st.len && S_ascii_alnum(st.t[q])) q++;
+    if (q > pos && (q >= st.len || (st.t[q] < 0x80 && st.t[q] != '.' && st.t[q] != ',' &&
+                                     st.t[q] != '\'' && st.t[q] != '-'))) {
+      c = b0;
+      kind = SECTAG_TOKEN_WORD;
+      S_emit_ascii(&st, pos, q);
+      end = q;
+      goto token;
+    }
+
     size_t k;
-    utf8proc_int32_t c = S_decode(&st, pos, &k);
+    c = S_decode(&st, pos, &k);
 
     /* white space (and stray format characters): one shadow space */
     if (S_is_space(c) || S_is_format(c)) {
@@ -484,16 +553,16 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     }
 
     /* a token */
-    size_t nstart = st.shadow.len, end;
-    sectag_token_kind kind;
     if (S_is_word(c)) {
       kind = SECTAG_TOKEN_WORD;
       end = S_word(&st, pos);
       /* a known abbreviation keeps its period */
-      size_t k2;
-      utf8proc_int32_t after = S_decode(&st, end + 1, &k2);
-      int period = end < st.len && st.t[end] == '.' && st.t[end - 1] != '.' &&
-                   !(k2 && S_is_word(after)); /* "gob.mx" is no abbreviation */
+      size_t k2 = 0;
+      int period = end < st.len && st.t[end] == '.' && st.t[end - 1] != '.';
+      if (period) {
+        utf8proc_int32_t after = S_decode(&st, end + 1, &k2);
+        period = !(k2 && S_is_word(after)); /* "gob.mx" is no abbreviation */
+      }
       if (period && S_is_abbrev(st.shadow.ptr + nstart, st.shadow.len - nstart)) {
         end = S_emit_cluster(&st, end);
       } else if (period && end - pos <= 4) {
@@ -514,6 +583,7 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
       }
     }
 
+  token:;
     /* sentence boundaries decided by the previous terminal mark */
     sectag_doc *d = doc;
     int adjacent = d->ntokens > st.sent_first && d->tokens[d->ntokens - 1].end == pos;
@@ -543,7 +613,15 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     tok->nstart = nstart;
     tok->nend = st.shadow.len;
     tok->kind = kind;
-    if (kind == SECTAG_TOKEN_WORD) d->nwords++;
+    if (kind == SECTAG_TOKEN_WORD) {
+      d->nwords++;
+      /* an apostrophe joined into the word is a boundary inside it, unless
+       * it is the word's first or last shadow byte */
+      size_t w = napos0;
+      for (size_t i = napos0; i < st.napos; i++)
+        if (st.apos[i] > tok->nstart && st.apos[i] + 1 < tok->nend) st.apos[w++] = st.apos[i];
+      st.napos = w;
+    }
 
     /* ? ! … (and "...") followed by a lower-case word do not end the
      * sentence: "¿verdad? dijo", "y… bueno". A single period always does. */
@@ -568,17 +646,14 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     const sectag_token *t = &doc->tokens[i];
     doc->bound[t->nstart] |= SECTAG_BOUND_START;
     doc->bound[t->nend] |= SECTAG_BOUND_END;
-    /* an apostrophe inside a word is a boundary too: 'enemy' matches
-     * "enemy's", 'etat' matches "l'état" */
-    if (t->kind != SECTAG_TOKEN_WORD || t->nend < t->nstart + 3) continue;
-    const char *a = doc->shadow + t->nstart + 1, *stop = doc->shadow + t->nend - 1;
-    while ((a = memchr(a, '\'', (size_t)(stop - a))) != NULL) {
-      size_t j = (size_t)(a - doc->shadow);
-      doc->bound[j] |= SECTAG_BOUND_END;
-      doc->bound[j + 1] |= SECTAG_BOUND_START;
-      a++;
-    }
   }
+  /* an apostrophe inside a word is a boundary too: 'enemy' matches
+   * "enemy's", 'etat' matches "l'état" */
+  for (size_t i = 0; i < st.napos; i++) {
+    doc->bound[st.apos[i]] |= SECTAG_BOUND_END;
+    doc->bound[st.apos[i] + 1] |= SECTAG_BOUND_START;
+  }
+  free(st.apos);
   /* which turn each token is in, and how many words are counted */
   if (doc->nturns) {
     doc->tok_turn = sectag_xmalloc((doc->ntokens ? doc->ntokens : 1) * sizeof *doc->tok_turn);
