@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,6 +83,15 @@ static int S_validate(sectag_doc *doc, sectag_error *err) {
   size_t i = doc->body, n = doc->len;
   const char *shown = doc->path ? doc->path : doc->doc_id;
   while (i < n) {
+    /* eight ASCII bytes, none of them NUL, at a time */
+    const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+    while (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, t + i, 8);
+      if ((x & high) || ((x - ones) & ~x & high)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = t[i];
     if (c >= 0x01 && c < 0x80) {
       i++;

@@ -40,7 +40,20 @@ typedef struct {
     if ((call) < 0) t->rc = -1;                                                          \
   } while (0)
 
-/* Writes original bytes [a, b) as text, replacing what XML 1.0 forbids. */
+/* Bytes S_plain must look at: control characters, what XML escapes in text,
+ * and 0xEF (U+FFFE and U+FFFF begin with it). */
+static const unsigned char S_special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x0E] = 1, [0x0F] = 1,
+    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1,
+    [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1,
+    [0x1E] = 1, [0x1F] = 1, ['&'] = 1,  ['<'] = 1,  ['>'] = 1,  ['"'] = 1,  [0xEF] = 1};
+
+/* Writes original bytes [a, b) as text, replacing what XML 1.0 forbids.
+ * The escaping is xmlTextWriterWriteString's (xmlEncodeSpecialChars: & < >
+ * " and CR), done here in the same pass that looks for forbidden
+ * characters, and the result goes to the writer as is: one copy of the
+ * text instead of three. */
 static void S_plain(S_tei *t, size_t a, size_t b) {
   if (a >= b) return;
   const unsigned char *s = (const unsigned char *)t->doc->text;
@@ -48,18 +61,24 @@ static void S_plain(S_tei *t, size_t a, size_t b) {
   for (size_t i = a; i < b; i++) {
     /* copy the run of ordinary bytes up to the next one to look at */
     size_t run = i;
-    while (run < b && (s[run] >= 0x20 || s[run] == '\t' || s[run] == '\n' || s[run] == '\r') &&
-           s[run] != 0xEF)
-      run++;
+    while (run < b && !S_special[s[run]]) run++;
     if (run > i) {
       sectag_buf_put(&t->scratch, s + i, run - i);
       i = run;
       if (i >= b) break;
     }
     unsigned char c = s[i];
+    switch (c) {
+    case '&': sectag_buf_put(&t->scratch, "&amp;", 5); continue;
+    case '<': sectag_buf_put(&t->scratch, "&lt;", 4); continue;
+    case '>': sectag_buf_put(&t->scratch, "&gt;", 4); continue;
+    case '"': sectag_buf_put(&t->scratch, "&quot;", 6); continue;
+    case '\r': sectag_buf_put(&t->scratch, "&#13;", 5); continue;
+    default: break;
+    }
     int bad = 0;
     unsigned long cp = c;
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') bad = 1;
+    if (c < 0x20) bad = 1;
     /* U+FFFE and U+FFFF: EF BF BE / EF BF BF */
     if (c == 0xEF && i + 2 < b && s[i + 1] == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF)) {
       bad = 3;
@@ -76,7 +95,7 @@ static void S_plain(S_tei *t, size_t a, size_t b) {
     }
     sectag_buf_putc(&t->scratch, c);
   }
-  X(xmlTextWriterWriteString(t->w, (const xmlChar *)t->scratch.ptr));
+  X(xmlTextWriterWriteRawLen(t->w, (const xmlChar *)t->scratch.ptr, (int)t->scratch.len));
 }
 
 static const char *S_hidden_name(sectag_hidden_kind k) {
@@ -126,6 +145,9 @@ static void S_text(S_tei *t, size_t a, size_t b) {
 /* A copy of a header string (a title, a label, a metadata value) with the
  * characters XML 1.0 forbids replaced by U+FFFD (found by fuzzing). */
 static char *S_clean(const char *s) {
+  const unsigned char *q = (const unsigned char *)s;
+  while (*q >= 0x20 && *q != 0xEF) q++;
+  if (!*q) return NULL; /* nothing to replace: the caller uses s */
   sectag_buf b = SECTAG_BUF_INIT;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
@@ -141,13 +163,13 @@ static char *S_clean(const char *s) {
 
 static void S_elem_text(S_tei *t, const char *name, const char *text) {
   char *c = S_clean(text);
-  X(xmlTextWriterWriteElement(t->w, BAD_CAST name, BAD_CAST c));
+  X(xmlTextWriterWriteElement(t->w, BAD_CAST name, BAD_CAST(c ? c : text)));
   free(c);
 }
 
 static void S_attr(S_tei *t, const char *name, const char *value) {
   char *c = S_clean(value);
-  X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST c));
+  X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST(c ? c : value)));
   free(c);
 }
 
