@@ -389,9 +389,9 @@ static void S_words_index(sectag_matcher *m) {
 
 /* Tries word rule w at token i; returns the index after its last token, or
  * 0 when it does not match there. */
-static size_t S_word_at(const sectag_doc *d, const S_wrule *w, size_t i) {
-  size_t t = i;
-  for (size_t k = 0; k < w->ntok; k++, t++) {
+static size_t S_word_at(const sectag_doc *d, const S_wrule *w, size_t i, size_t k0) {
+  size_t t = i + k0;
+  for (size_t k = k0; k < w->ntok; k++, t++) {
     if (t >= d->ntokens || d->tokens[t].kind != SECTAG_TOKEN_WORD) return 0;
     if (k && d->tok_turn && d->tok_turn[t] != d->tok_turn[i]) return 0;
     const sectag_token *tok = &d->tokens[t];
@@ -645,7 +645,9 @@ static void S_run_words(const sectag_matcher *m, const sectag_doc *d, S_cand **c
         size_t nidx = pass == 2 ? m->ngeneral : b ? b->n : 0;
         for (size_t k = 0; k < nidx; k++) {
           const S_wrule *w = &m->words[idx[k]];
-          size_t end = S_word_at(d, w, i);
+          /* a rule found by its first token's form (pass 0 and 1) matches
+           * that token already */
+          size_t end = pass == 2 ? S_word_at(d, w, i, 0) : w->ntok == 1 ? i + 1 : S_word_at(d, w, i, 1);
           if (!end) continue;
           if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 64;

@@ -529,14 +529,37 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
      * joiner, no period of an abbreviation or a number, no combining
      * mark) */
     size_t q = pos;
-    while (q < st.len && S_ascii_alnum(st.t[q])) q++;
-    if (q > pos && (q >= st.len || (st.t[q] < 0x80 && st.t[q] != '.' && st.t[q] != ',' &&
-                                     st.t[q] != '\'' && st.t[q] != '-'))) {
-      c = b0;
-      kind = SECTAG_TOKEN_WORD;
-      S_emit_ascii(&st, pos, q);
-      end = q;
-      goto token;
+    if (st.shadow.cap > nstart + (st.len - pos) + 1 && st.mapcap > nstart + (st.len - pos) + 1) {
+      /* room for the rest of the piece: copy while scanning (if the word
+       * is not plain after all, the slow path writes over the copy) */
+      char *sh = st.shadow.ptr + nstart;
+      uint32_t *mp = st.map + nstart;
+      for (; q < st.len && S_ascii_alnum(st.t[q]); q++) {
+        unsigned char x = st.t[q];
+        *sh++ = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+        *mp++ = (uint32_t)q;
+      }
+      if (q > pos && (q >= st.len || (st.t[q] < 0x80 && st.t[q] != '.' && st.t[q] != ',' &&
+                                       st.t[q] != '\'' && st.t[q] != '-'))) {
+        c = b0;
+        kind = SECTAG_TOKEN_WORD;
+        st.shadow.len = nstart + (q - pos);
+        st.shadow.ptr[st.shadow.len] = '\0';
+        st.last_space = 0;
+        end = q;
+        goto token;
+      }
+      st.shadow.ptr[nstart] = '\0';
+    } else {
+      while (q < st.len && S_ascii_alnum(st.t[q])) q++;
+      if (q > pos && (q >= st.len || (st.t[q] < 0x80 && st.t[q] != '.' && st.t[q] != ',' &&
+                                       st.t[q] != '\'' && st.t[q] != '-'))) {
+        c = b0;
+        kind = SECTAG_TOKEN_WORD;
+        S_emit_ascii(&st, pos, q);
+        end = q;
+        goto token;
+      }
     }
 
     size_t k;
