@@ -28,7 +28,7 @@ void sectag_csv_header(sectag_buf *out, int table, const sectag_columns *cols) {
   }
   sectag_buf_putc(out, ',');
   sectag_buf_puts(out, S_tail[table]);
-  sectag_buf_puts(out, "\r\n");
+  sectag_buf_put(out, "\r\n", 2);
 }
 
 void sectag_csv_field(sectag_buf *out, const char *s, size_t len) {
@@ -83,9 +83,86 @@ static const char *S_group_name(const sectag_doc *doc, size_t g) {
   return g < doc->nspeakers ? doc->speakers[g].id : doc->speaker;
 }
 
+/* The group of token i if it is counted (sectag_doc_token_counted and
+ * S_group_of_token in one step, for the loops over every token), or
+ * (size_t)-1 if it is not. doc->tok_turn must be set and i < ntokens. */
+static inline size_t S_counted_group(const sectag_doc *doc, size_t i) {
+  uint32_t t = doc->tok_turn[i];
+  if (t == UINT32_MAX) return doc->filtered ? (size_t)-1 : doc->nspeakers;
+  size_t sp = doc->turns[t].speaker;
+  return doc->speakers[sp].selected ? sp : (size_t)-1;
+}
+
+/* The row prefix of each group, built when first asked for. */
+typedef struct {
+  sectag_buf *bufs; /* one per group, len 0 until built */
+  size_t n;
+} S_prefixes;
+
+static void S_prefixes_init(S_prefixes *p, const sectag_doc *doc) {
+  p->n = doc->nspeakers + 1;
+  p->bufs = sectag_xcalloc(p->n, sizeof *p->bufs);
+}
+
+static const sectag_buf *S_prefix_of(S_prefixes *p, const sectag_doc *doc, size_t g) {
+  sectag_buf *b = &p->bufs[g];
+  if (!b->len) S_prefix(b, doc, 1, S_group_name(doc, g)); /* never empty: 4 commas at least */
+  return b;
+}
+
+static void S_prefixes_free(S_prefixes *p) {
+  for (size_t g = 0; g < p->n; g++) sectag_buf_free(&p->bufs[g]);
+  free(p->bufs);
+}
+
+/* ---- appending without a call per byte ---- */
+
+/* Room for n more bytes (and the NUL); returns where they go. Finish with
+ * S_commit. */
+static inline char *S_room(sectag_buf *out, size_t n) {
+  if (out->len + n + 1 > out->cap) sectag_buf_grow(out, n);
+  return out->ptr + out->len;
+}
+
+static inline void S_commit(sectag_buf *out, char *end) {
+  out->len = (size_t)(end - out->ptr);
+  out->ptr[out->len] = '\0';
+}
+
+/* sectag_csv_field into room for 2 * len + 2 bytes. */
+static inline char *S_field_at(char *p, const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len && s[i] != ',' && s[i] != '"' && s[i] != '\r' && s[i] != '\n') i++;
+  if (i == len) {
+    memcpy(p, s, len);
+    return p + len;
+  }
+  *p++ = '"';
+  for (i = 0; i < len; i++) {
+    if (s[i] == '"') *p++ = '"';
+    *p++ = s[i];
+  }
+  *p++ = '"';
+  return p;
+}
+
+/* n in decimal, as sectag_buf_put_size, into room for 20 bytes. */
+static inline char *S_size_at(char *p, size_t n) {
+  char tmp[24];
+  size_t i = sizeof tmp;
+  do {
+    tmp[--i] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  memcpy(p, tmp + i, sizeof tmp - i);
+  return p + (sizeof tmp - i);
+}
+
+static void S_crlf(sectag_buf *out) { sectag_buf_put(out, "\r\n", 2); }
+
 static void S_rate(sectag_buf *out, size_t n, size_t words) {
   if (words == 0)
-    sectag_buf_puts(out, "NA");
+    sectag_buf_put(out, "NA", 2);
   else
     sectag_buf_printf(out, "%.4f", (double)n * 10000.0 / (double)words);
 }
@@ -100,153 +177,420 @@ void sectag_csv_codes(const sectag_doc *doc, const sectag_codebook *cb, sectag_b
   size_t ng = doc->nspeakers + 1, nc = cb->ncodes;
   size_t *n = sectag_xcalloc(ng * nc + 1, sizeof *n);
   size_t *words = sectag_xcalloc(ng, sizeof *words);
-  for (size_t i = 0; i < doc->ntokens; i++)
-    if (doc->tokens[i].kind == SECTAG_TOKEN_WORD && sectag_doc_token_counted(doc, i))
-      words[S_group_of_token(doc, i)]++;
+  if (!doc->tok_turn)
+    /* no turns: every token is outside every turn (group nspeakers), and
+     * the counted words are doc->ncounted (nwords, or 0 when filtered) */
+    words[doc->nspeakers] = doc->ncounted;
+  else
+    for (size_t i = 0; i < doc->ntokens; i++) {
+      if (doc->tokens[i].kind != SECTAG_TOKEN_WORD) continue;
+      size_t g = S_counted_group(doc, i);
+      if (g != (size_t)-1) words[g]++;
+    }
   /* roll up: a match counts for its code and every ancestor */
   for (size_t i = 0; i < doc->nmatches; i++) {
     size_t g = S_group_of_token(doc, doc->matches[i].first_tok);
     for (long c = (long)doc->matches[i].code; c >= 0; c = cb->codes[c].parent) n[g * nc + c]++;
   }
-  for (size_t g = 0; g < ng; g++)
+  for (size_t g = 0; g < ng; g++) {
+    sectag_buf prefix = SECTAG_BUF_INIT; /* built at the group's first row */
     for (size_t c = 0; c < nc; c++) {
       size_t k = n[g * nc + c];
       if (!k) continue;
-      S_prefix(out, doc, 1, S_group_name(doc, g));
+      if (!prefix.len) S_prefix(&prefix, doc, 1, S_group_name(doc, g));
+      sectag_buf_put(out, prefix.ptr, prefix.len);
       S_str(out, cb->codes[c].id);
-      sectag_buf_printf(out, ",%s,%zu,%zu,", sectag_polarity_name(cb->codes[c].polarity), k,
-                        words[g]);
+      sectag_buf_putc(out, ',');
+      sectag_buf_puts(out, sectag_polarity_name(cb->codes[c].polarity));
+      char *p = S_room(out, 1 + 20 + 1 + 20 + 1);
+      *p++ = ',';
+      p = S_size_at(p, k);
+      *p++ = ',';
+      p = S_size_at(p, words[g]);
+      *p++ = ',';
+      S_commit(out, p);
       S_rate(out, k, words[g]);
-      sectag_buf_puts(out, "\r\n");
+      S_crlf(out);
     }
+    sectag_buf_free(&prefix);
+  }
   free(n);
   free(words);
 }
 
-/* ---- terms: an open-addressing table of shadow word forms ---- */
+/* ---- terms: an open-addressing table of shadow word forms per group ---- */
 
 typedef struct {
-  const char *s; /* into the shadow text */
-  size_t len;
-  size_t count;
-  uint64_t hash;
-  uint64_t key; /* the first 8 bytes, big-endian: most comparisons stop here */
+  const char *s; /* into the shadow text; NULL: an empty slot */
+  uint64_t key;  /* the first 8 bytes, big-endian, zero-padded: most
+                    comparisons stop here */
+  uint32_t len;   /* a document is shorter than 4 GiB (doc->map is 32-bit) */
+  uint32_t count;
 } S_term;
 
-static uint64_t S_key8(const char *s, size_t n) {
+typedef struct {
+  S_term *tab; /* NULL until the group's first word */
+  size_t cap, used;
+  size_t words; /* the group's counted words: sizes the table */
+} S_table;
+
+static size_t S_isqrt(size_t n) {
+  size_t r = 0, b = (size_t)1 << (sizeof(size_t) * 8 - 2);
+  while (b > n) b >>= 2;
+  while (b) {
+    if (n >= r + b) {
+      n -= r + b;
+      r = (r >> 1) + b;
+    } else
+      r >>= 1;
+    b >>= 2;
+  }
+  return r;
+}
+
+/* Room for the distinct forms of so many words without growing, most
+ * times: speeches have some 20-30 sqrt(words) of them (Heaps' law). */
+static size_t S_initial_cap(size_t words) {
+  size_t est = 32 * S_isqrt(words) + 32, cap = 16;
+  if (est > words) est = words;
+  while (cap < 2 * (est + 1)) cap *= 2;
+  return cap;
+}
+
+static inline uint64_t S_load_be(const char *s) {
+  uint64_t k;
+  memcpy(&k, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return k;
+#else
+  return __builtin_bswap64(k);
+#endif
+}
+
+/* The first 8 bytes of s[0, n) (n > 0) big-endian and zero-padded; room:
+ * whether 8 bytes can be read at s. */
+static inline uint64_t S_key8(const char *s, size_t n, int room) {
+  if (n >= 8) return S_load_be(s);
+  if (room) return S_load_be(s) & (~(uint64_t)0 << (8 * (8 - n)));
   uint64_t k = 0;
   for (size_t i = 0; i < 8; i++) k = (k << 8) | (i < n ? (unsigned char)s[i] : 0);
   return k;
 }
 
-
-static int S_cmp_terms(const void *a, const void *b) {
-  const S_term *x = a, *y = b;
-  if (x->count != y->count) return x->count > y->count ? -1 : 1;
-  if (x->key != y->key) return x->key < y->key ? -1 : 1;
-  size_t n = x->len < y->len ? x->len : y->len;
-  int r = memcmp(x->s, y->s, n);
-  if (r) return r;
-  return x->len < y->len ? -1 : x->len > y->len;
+static inline uint64_t S_mix(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  h ^= h >> 32;
+  return h;
 }
 
-/* Adds count occurrences of s[0, n) (hash hv) to the table; returns 1 if
- * the form is new to it. */
-static int S_term_add(S_term *tab, size_t cap, const char *s, size_t n, uint64_t hv,
-                      size_t count) {
+/* The table's hash of a form with this key8 (the order of the output does
+ * not depend on it: every group's rows are sorted). */
+static inline uint64_t S_term_hash(const char *s, size_t n, uint64_t key) {
+  uint64_t h = key ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
+  for (size_t i = 8; i < n; i += 8) {
+    uint64_t c = 0;
+    if (n - i >= 8)
+      memcpy(&c, s + i, 8);
+    else
+      for (size_t k = i; k < n; k++) c = (c << 8) | (unsigned char)s[k];
+    h = (h ^ c) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  }
+  return S_mix(h);
+}
+
+/* Adds count occurrences of s[0, n) to the table; returns 1 if the form is
+ * new to it. */
+static inline int S_term_add(S_term *tab, size_t cap, const char *s, size_t n, uint64_t key,
+                             uint64_t hv, size_t count) {
   size_t h = (size_t)hv & (cap - 1);
-  while (tab[h].s && !(tab[h].len == n && memcmp(tab[h].s, s, n) == 0)) h = (h + 1) & (cap - 1);
-  int fresh = !tab[h].s;
-  if (fresh) {
-    tab[h].s = s;
-    tab[h].len = n;
-    tab[h].hash = hv;
+  for (;;) {
+    S_term *e = &tab[h];
+    if (!e->s) {
+      e->s = s;
+      e->key = key;
+      e->len = (uint32_t)n;
+      e->count = (uint32_t)count;
+      return 1;
+    }
+    if (e->key == key && e->len == n && (n <= 8 || memcmp(e->s + 8, s + 8, n - 8) == 0)) {
+      e->count += (uint32_t)count;
+      return 0;
+    }
+    h = (h + 1) & (cap - 1);
   }
-  tab[h].count += count;
-  return fresh;
 }
 
-/* One group's terms (g = 0: the whole document, g = k: speaker k - 1).
- * The table grows as distinct forms come (most documents have far fewer
+/* The tables grow as distinct forms come (most documents have far fewer
  * distinct forms than words). */
-static void S_terms_group(const sectag_doc *doc, size_t g, sectag_buf *out) {
-  size_t cap = 1024, used = 0;
-  S_term *tab = sectag_xcalloc(cap, sizeof *tab);
-  for (size_t i = 0; i < doc->ntokens; i++) {
-    const sectag_token *t = &doc->tokens[i];
-    if (t->kind != SECTAG_TOKEN_WORD || t->nend == t->nstart) continue;
-    if (!sectag_doc_token_counted(doc, i) || S_group_of_token(doc, i) != g) continue;
-    const char *s = doc->shadow + t->nstart;
-    size_t n = t->nend - t->nstart;
-    if (2 * (used + 1) > cap) { /* grow and rehash */
-      size_t ncap = cap * 2;
-      S_term *nt = sectag_xcalloc(ncap, sizeof *nt);
-      for (size_t k = 0; k < cap; k++)
-        if (tab[k].s) S_term_add(nt, ncap, tab[k].s, tab[k].len, tab[k].hash, tab[k].count);
-      free(tab);
-      tab = nt;
-      cap = ncap;
+static void S_table_add(S_table *t, const char *s, size_t n, uint64_t key, uint64_t hv) {
+  if (!t->tab) {
+    t->cap = S_initial_cap(t->words);
+    t->tab = sectag_xcalloc(t->cap, sizeof *t->tab);
+  } else if (2 * (t->used + 1) > t->cap) { /* grow and rehash */
+    size_t ncap = t->cap * 2;
+    S_term *nt = sectag_xcalloc(ncap, sizeof *nt);
+    for (size_t k = 0; k < t->cap; k++) {
+      const S_term *e = &t->tab[k];
+      if (e->s) S_term_add(nt, ncap, e->s, e->len, e->key, S_term_hash(e->s, e->len, e->key), e->count);
     }
-    used += (size_t)S_term_add(tab, cap, s, n, sectag_hash(s, n), 1);
+    free(t->tab);
+    t->tab = nt;
+    t->cap = ncap;
   }
-  size_t w = 0;
-  for (size_t i = 0; i < cap; i++)
+  t->used += (size_t)S_term_add(t->tab, t->cap, s, n, key, hv, 1);
+}
+
+/* The rows' order: count descending, then the form (key8 first, then the
+ * bytes, then the shorter first). Forms of a group are distinct, so the
+ * order is total and any correct sort gives the same rows. */
+typedef struct {
+  uint64_t key;
+  uint32_t count;
+  uint32_t idx; /* into the compacted table */
+} S_rank;
+
+static inline int S_rank_less(const S_rank *x, const S_rank *y, const S_term *tab) {
+  if (x->count != y->count) return x->count > y->count;
+  if (x->key != y->key) return x->key < y->key;
+  const S_term *a = &tab[x->idx], *b = &tab[y->idx];
+  size_t n = a->len < b->len ? a->len : b->len;
+  int r = memcmp(a->s, b->s, n);
+  if (r) return r < 0;
+  return a->len < b->len;
+}
+
+#define S_RUN 16 /* insertion-sorted runs before merging */
+
+static void S_insertion_sort(S_rank *a, size_t n, const S_term *tab) {
+  for (size_t i = 1; i < n; i++) {
+    S_rank v = a[i];
+    size_t j = i;
+    while (j > 0 && S_rank_less(&v, &a[j - 1], tab)) {
+      a[j] = a[j - 1];
+      j--;
+    }
+    a[j] = v;
+  }
+}
+
+/* Bottom-up merge sort: O(n log n) always; tmp has room for n. Returns
+ * the array that holds the result (a or tmp). */
+static S_rank *S_rank_sort(S_rank *a, S_rank *tmp, size_t n, const S_term *tab) {
+  for (size_t i = 0; i < n; i += S_RUN) S_insertion_sort(a + i, n - i < S_RUN ? n - i : S_RUN, tab);
+  S_rank *src = a, *dst = tmp;
+  for (size_t width = S_RUN; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n;
+      size_t hi = mid + width < n ? mid + width : n;
+      size_t i = lo, j = mid, k = lo;
+      if (mid == hi || !S_rank_less(&src[mid], &src[mid - 1], tab)) {
+        memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src); /* already in order */
+        continue;
+      }
+      while (i < mid && j < hi) dst[k++] = S_rank_less(&src[j], &src[i], tab) ? src[j++] : src[i++];
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    S_rank *t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
+}
+
+/* Digit d of a rank's sort key, least significant first: bytes 0-7 are
+ * those of key8, bytes 8-11 those of UINT32_MAX - count (count descending). */
+static inline unsigned S_digit(const S_rank *r, unsigned d) {
+  return d < 8 ? (unsigned)(r->key >> (8 * d)) & 255u
+               : (unsigned)((UINT32_MAX - r->count) >> (8 * (d - 8))) & 255u;
+}
+
+/* One stable counting pass on digit d; hist: the digit's counts. */
+static void S_radix_pass(const S_rank *src, S_rank *dst, size_t n, const uint32_t *hist,
+                         unsigned d) {
+  size_t off[256], sum = 0;
+  for (unsigned b = 0; b < 256; b++) {
+    off[b] = sum;
+    sum += hist[b];
+  }
+  if (d < 8) {
+    unsigned shift = 8 * d;
+    for (size_t i = 0; i < n; i++) dst[off[(unsigned)(src[i].key >> shift) & 255u]++] = src[i];
+  } else {
+    unsigned shift = 8 * (d - 8);
+    for (size_t i = 0; i < n; i++)
+      dst[off[((UINT32_MAX - src[i].count) >> shift) & 255u]++] = src[i];
+  }
+}
+
+/* Sorts a[0, n) into the rows' order; tmp has room for n. Returns the array
+ * that holds the result (a or tmp). A least-significant-digit radix sort on
+ * (count, key8), then the rare runs that tie on both sorted by the full
+ * comparison; small arrays go to the merge sort directly. */
+static S_rank *S_rank_order(S_rank *a, S_rank *tmp, size_t n, const S_term *tab) {
+  if (n < 64) return S_rank_sort(a, tmp, n, tab);
+  uint32_t hist[12][256];
+  memset(hist, 0, sizeof hist);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k = a[i].key;
+    uint32_t c = UINT32_MAX - a[i].count;
+    for (unsigned d = 0; d < 8; d++) hist[d][(k >> (8 * d)) & 255u]++;
+    for (unsigned d = 0; d < 4; d++) hist[8 + d][(c >> (8 * d)) & 255u]++;
+  }
+  S_rank *src = a, *dst = tmp;
+  for (unsigned d = 0; d < 12; d++) {
+    if (hist[d][S_digit(&src[0], d)] == n) continue; /* one value: nothing moves */
+    S_radix_pass(src, dst, n, hist[d], d);
+    S_rank *t = src;
+    src = dst;
+    dst = t;
+  }
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && src[j].count == src[i].count && src[j].key == src[i].key) j++;
+    if (j - i > 1) {
+      const S_rank *r = S_rank_sort(src + i, dst + i, j - i, tab);
+      if (r != src + i) memcpy(src + i, r, (j - i) * sizeof *r);
+    }
+    i = j;
+  }
+  return src;
+}
+
+/* The rows of one group, sorted; frees the table. */
+static void S_terms_rows(const sectag_doc *doc, size_t g, S_table *t, sectag_buf *out) {
+  if (!t->tab) return;
+  S_term *tab = t->tab;
+  size_t w = 0, bytes = 0;
+  for (size_t i = 0; i < t->cap; i++)
     if (tab[i].s) {
       tab[w] = tab[i];
-      tab[w].key = S_key8(tab[w].s, tab[w].len);
+      bytes += tab[w].len;
       w++;
     }
-  sectag_sort(tab, w, sizeof *tab, S_cmp_terms);
+  S_rank *rank = sectag_xmalloc(2 * w * sizeof *rank);
+  for (size_t i = 0; i < w; i++) rank[i] = (S_rank){tab[i].key, tab[i].count, (uint32_t)i};
+  const S_rank *sorted = S_rank_order(rank, rank + w, w, tab);
   sectag_buf prefix = SECTAG_BUF_INIT; /* the same for every row of the group */
   S_prefix(&prefix, doc, 1, S_group_name(doc, g));
+  /* a row: prefix, the form (quoted at worst: 2 len + 2), a comma, the
+   * count (at most 10 digits), CRLF */
+  char *p = S_room(out, w * (prefix.len + 2 + 1 + 10 + 2) + 2 * bytes);
   for (size_t i = 0; i < w; i++) {
-    sectag_buf_put(out, prefix.ptr, prefix.len);
-    sectag_csv_field(out, tab[i].s, tab[i].len);
-    sectag_buf_putc(out, ',');
-    sectag_buf_put_size(out, tab[i].count);
-    sectag_buf_puts(out, "\r\n");
+    const S_term *e = &tab[sorted[i].idx];
+    memcpy(p, prefix.ptr, prefix.len);
+    p = S_field_at(p + prefix.len, e->s, e->len);
+    *p++ = ',';
+    p = S_size_at(p, e->count);
+    *p++ = '\r';
+    *p++ = '\n';
   }
+  S_commit(out, p);
   sectag_buf_free(&prefix);
+  free(rank);
   free(tab);
+  t->tab = NULL;
 }
 
+/* Rows per group (speakers in index order, then the text outside every
+ * turn), each group's forms by count. The tokens are walked once. */
 void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out) {
-  for (size_t g = 0; g <= doc->nspeakers; g++) S_terms_group(doc, g, out);
+  size_t ng = doc->nspeakers + 1;
+  S_table *tables = sectag_xcalloc(ng, sizeof *tables);
+  const char *shadow = doc->shadow;
+  size_t safe = doc->shadow_len >= 8 ? doc->shadow_len - 8 : 0; /* 8 bytes readable at < safe */
+  if (!doc->tok_turn)
+    tables[doc->nspeakers].words = doc->ncounted;
+  else
+    for (size_t i = 0; i < doc->ntokens; i++) {
+      if (doc->tokens[i].kind != SECTAG_TOKEN_WORD) continue;
+      size_t g = S_counted_group(doc, i);
+      if (g != (size_t)-1) tables[g].words++;
+    }
+  if (doc->tok_turn || !doc->filtered)
+    for (size_t i = 0; i < doc->ntokens; i++) {
+      const sectag_token *tk = &doc->tokens[i];
+      if (tk->kind != SECTAG_TOKEN_WORD || tk->nend == tk->nstart) continue;
+      size_t g = doc->tok_turn ? S_counted_group(doc, i) : doc->nspeakers;
+      if (g == (size_t)-1) continue;
+      const char *s = shadow + tk->nstart;
+      size_t n = tk->nend - tk->nstart;
+      uint64_t key = S_key8(s, n, tk->nstart < safe);
+      S_table_add(&tables[g], s, n, key, S_term_hash(s, n, key));
+    }
+  for (size_t g = 0; g < ng; g++) S_terms_rows(doc, g, &tables[g], out);
+  free(tables);
 }
 
-/* Original text of tokens [a, b) on one line: white-space runs become one
- * space. */
+/* Original text of tokens [a, b) on one line: white-space runs (and hidden
+ * text) become one space. */
 static void S_context(const sectag_doc *doc, size_t a, size_t b, sectag_buf *tmp) {
   sectag_buf_clear(tmp);
   if (a >= b) return;
   size_t from = doc->tokens[a].start, to = doc->tokens[b - 1].end;
+  if (to <= from) return;
+  /* the first hidden range whose end is after from (as sectag_doc_is_hidden;
+   * the ranges are sorted and do not overlap, so their ends rise too) */
+  size_t h = 0, nh = doc->nhidden;
+  if (nh) {
+    size_t hi = nh;
+    while (h < hi) {
+      size_t mid = h + (hi - h) / 2;
+      if (doc->hidden[mid].end <= from)
+        h = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  char *q = S_room(tmp, to - from); /* never longer than the text */
+  const char *text = doc->text;
   int space = 0;
   for (size_t i = from; i < to; i++) {
-    char c = doc->text[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-        (doc->nhidden && sectag_doc_is_hidden(doc, i))) {
+    char c = text[i];
+    int hidden = 0;
+    if (h < nh) {
+      while (h < nh && doc->hidden[h].end <= i) h++;
+      hidden = h < nh && doc->hidden[h].start <= i;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || hidden) {
       space = 1;
       continue;
     }
-    if (space) sectag_buf_putc(tmp, ' ');
+    if (space) *q++ = ' ';
     space = 0;
-    sectag_buf_putc(tmp, c);
+    *q++ = c;
   }
+  S_commit(tmp, q);
 }
 
 #define SECTAG_CONTEXT_TOKENS 8
 
 void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
   sectag_buf tmp = SECTAG_BUF_INIT;
+  S_prefixes pre;
+  S_prefixes_init(&pre, doc);
   for (size_t i = 0; i < doc->nmatches; i++) {
     const sectag_match *m = &doc->matches[i];
     unsigned long line;
     sectag_doc_line_col(doc, m->start, &line, NULL);
-    S_prefix(out, doc, 1, S_group_name(doc, S_group_of_token(doc, m->first_tok)));
+    const sectag_buf *prefix = S_prefix_of(&pre, doc, S_group_of_token(doc, m->first_tok));
+    sectag_buf_put(out, prefix->ptr, prefix->len);
     S_str(out, cb->codes[m->code].id);
     sectag_buf_putc(out, ',');
     S_str(out, cb->rules[m->rule].id);
-    sectag_buf_printf(out, ",%zu,%zu,%lu,", m->start, m->end, line);
+    char *p = S_room(out, 1 + 20 + 1 + 20 + 1 + 20 + 1);
+    *p++ = ',';
+    p = S_size_at(p, m->start);
+    *p++ = ',';
+    p = S_size_at(p, m->end);
+    *p++ = ',';
+    p = S_size_at(p, (size_t)line);
+    *p++ = ',';
+    S_commit(out, p);
     sectag_csv_field(out, doc->text + m->start, m->end - m->start);
     sectag_buf_putc(out, ',');
     /* context stays within the match's speaker turn */
@@ -261,8 +605,9 @@ void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag
     while (doc->tok_turn && b > m->end_tok && doc->tok_turn[b - 1] != turn) b--;
     S_context(doc, m->end_tok, b, &tmp);
     sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
-    sectag_buf_puts(out, "\r\n");
+    S_crlf(out);
   }
+  S_prefixes_free(&pre);
   sectag_buf_free(&tmp);
 }
 
@@ -287,17 +632,21 @@ void sectag_csv_speakers(const sectag_doc *doc, const sectag_codebook *cb, secta
   size_t *words = sectag_xcalloc(ns, sizeof *words);
   size_t *pol = sectag_xcalloc(ns * 3, sizeof *pol);
   for (size_t t = 0; t < doc->nturns; t++) turns[doc->turns[t].speaker]++;
-  for (size_t i = 0; i < doc->ntokens; i++) {
-    long sp = sectag_doc_token_speaker(doc, i);
-    if (sp >= 0 && doc->tokens[i].kind == SECTAG_TOKEN_WORD) words[sp]++;
-  }
+  if (doc->tok_turn)
+    for (size_t i = 0; i < doc->ntokens; i++) {
+      uint32_t t = doc->tok_turn[i];
+      if (t != UINT32_MAX && doc->tokens[i].kind == SECTAG_TOKEN_WORD)
+        words[doc->turns[t].speaker]++;
+    }
   for (size_t i = 0; i < doc->nmatches; i++) {
     long sp = sectag_doc_token_speaker(doc, doc->matches[i].first_tok);
     if (sp >= 0) pol[(size_t)sp * 3 + cb->codes[doc->matches[i].code].polarity]++;
   }
+  sectag_buf prefix = SECTAG_BUF_INIT;
+  S_prefix(&prefix, doc, 0, NULL);
   for (size_t s = 0; s < ns; s++) {
     const sectag_speaker *sp = &doc->speakers[s];
-    S_prefix(out, doc, 0, NULL);
+    sectag_buf_put(out, prefix.ptr, prefix.len);
     S_str(out, sp->id);
     sectag_buf_putc(out, ',');
     S_opt(out, sp->role);
@@ -307,6 +656,7 @@ void sectag_csv_speakers(const sectag_doc *doc, const sectag_codebook *cb, secta
                       turns[s], words[s], pol[s * 3 + SECTAG_SECURITIZING],
                       pol[s * 3 + SECTAG_DESECURITIZING]);
   }
+  sectag_buf_free(&prefix);
   free(turns);
   free(words);
   free(pol);
