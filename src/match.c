@@ -520,6 +520,34 @@ static int S_cmp_start(const void *a, const void *b) {
   return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* Sorts candidates by start with a stable radix sort on nstart (a byte per
+ * pass, as many passes as the largest start needs), then orders the runs
+ * with the same start by S_cmp_start. Rules run one after another, so a
+ * document with thousands of rules has thousands of sorted runs, which a
+ * comparison sort merges slowly. */
+static void S_sort_by_start(S_cand *c, size_t n, size_t maxstart) {
+  if (n < 32) {
+    sectag_sort(c, n, sizeof *c, S_cmp_start);
+    return;
+  }
+  S_cand *tmp = sectag_xmalloc(n * sizeof *tmp), *from = c, *to = tmp;
+  for (unsigned shift = 0; shift < 64 && (maxstart >> shift) != 0; shift += 8) {
+    size_t count[257] = {0};
+    for (size_t i = 0; i < n; i++) count[((from[i].nstart >> shift) & 0xFF) + 1]++;
+    for (size_t b = 1; b <= 256; b++) count[b] += count[b - 1];
+    for (size_t i = 0; i < n; i++) to[count[(from[i].nstart >> shift) & 0xFF]++] = from[i];
+    S_cand *x = from;
+    from = to;
+    to = x;
+  }
+  if (from != c) memcpy(c, from, n * sizeof *c);
+  free(tmp);
+  for (size_t g = 0, e; g < n; g = e) {
+    for (e = g + 1; e < n && c[e].nstart == c[g].nstart; e++) continue;
+    if (e - g > 1) sectag_sort(c + g, e - g, sizeof *c, S_cmp_start);
+  }
+}
+
 static int S_cmp_matches(const void *a, const void *b) {
   const sectag_match *x = a, *y = b;
   if (x->start != y->start) return x->start < y->start ? -1 : 1;
@@ -855,7 +883,7 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   size_t inorder = 1; /* words: rules give candidates by start already */
   while (inorder < keep && cands[inorder - 1].nstart <= cands[inorder].nstart) inorder++;
   if (inorder < keep) {
-    sectag_sort(cands, keep, sizeof *cands, S_cmp_start);
+    S_sort_by_start(cands, keep, d->shadow_len);
   } else { /* only candidates with the same start may need ordering */
     for (size_t g = 0, e; g < keep; g = e) {
       for (e = g + 1; e < keep && cands[e].nstart == cands[g].nstart; e++) continue;
