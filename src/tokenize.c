@@ -347,6 +347,20 @@ static const unsigned char S_alnum_tab[256] = {
 
 static int S_ascii_alnum(unsigned char c) { return S_alnum_tab[c]; }
 
+/* ASCII letters and digits in lower case; 0 for every other byte. */
+static const unsigned char S_lower_alnum[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+    ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['A'] = 'a', ['B'] = 'b',
+    ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h',
+    ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+    ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+    ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+    ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z',};
+
 /* The fast path for ASCII letters and digits [p, q): each is a cluster of
  * its own (the caller made sure no combining mark follows the last), so the
  * shadow is the bytes in lower case and each maps to itself. */
@@ -534,9 +548,10 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
        * is not plain after all, the slow path writes over the copy) */
       char *sh = st.shadow.ptr + nstart;
       uint32_t *mp = st.map + nstart;
-      for (; q < st.len && S_ascii_alnum(st.t[q]); q++) {
-        unsigned char x = st.t[q];
-        *sh++ = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+      for (; q < st.len; q++) {
+        unsigned char x = S_lower_alnum[st.t[q]];
+        if (!x) break;
+        *sh++ = (char)x;
         *mp++ = (uint32_t)q;
       }
       if (q > pos && (q >= st.len || (st.t[q] < 0x80 && st.t[q] != '.' && st.t[q] != ',' &&
