@@ -576,6 +576,8 @@ def main():
     ap.add_argument("--no-peers", action="store_true", help="time sectag and the floor only")
     ap.add_argument("--check-only", action="store_true",
                     help="only the correctness check: sectag once, the Python peer on every file, no time limit")
+    ap.add_argument("--out-dir", help="where sectag writes its outputs (default: a folder in /dev/shm when it "
+                    "is a tmpfs with 8 GB free, else in the cache; see docs/performance.md)")
     ap.add_argument("--invocation", default="bench/run", help="the command line, for the report")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -619,13 +621,14 @@ def main():
     info = machine()
     print(f"corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB ({corpus})")
     print(f"machine: {info}")
+    print(f"sectag writes to: {out_label}")
     print(f"best of {repeat} runs (runs over {NO_REPEAT_AFTER:.0f} s once); peers estimated to take over "
           f"{timeout:.0f} s run on a 2% sample (~); runs killed after {timeout:.0f} s (>)")
 
     rows = []          # (codebook label, tool, Result or None, rule count)
     tables = []        # markdown lines
     checks = []        # (label, passed, lines)
-    sectag_out = os.path.join(work, "sectag")
+    sectag_out, out_label = sectag_out_dir(args, work)
     clear = lambda: shutil.rmtree(sectag_out, ignore_errors=True)  # noqa: E731
 
     # the floor: reading the bytes
@@ -655,6 +658,8 @@ def main():
             variants.append(("sectag --counts-only", ["--counts-only"]))
         if has_jobs and not args.check_only:
             variants += [("sectag -j 1", ["-j", "1"]), ("sectag -j 2", ["-j", "2"])]
+            if "--tables" in helptext.stdout + helptext.stderr:
+                variants.append(("sectag -j 1 counts+TEI", ["-j", "1", "--tables", "codes"]))
         for tool, extra in variants:
             rj = timed([args.sectag, "code", "-q"] + extra + ["-c", cb, "-o", sectag_out, corpus], None,
                        repeat, timeout, prepare=clear)
@@ -725,6 +730,7 @@ def main():
 
     if args.check_only:
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(os.path.dirname(sectag_out), ignore_errors=True)
         sys.exit(1 if any(not p for _, p, _ in checks) else 0)
     # only a full run writes latest.md/.svg (committed); any other run writes
     # partial.md/.svg (ignored), so that a --quick run cannot overwrite them
@@ -742,6 +748,7 @@ def main():
           "that of the sample run; the matches of a peer are shown only when it read every file.", "",
           f"- corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB",
           f"- machine: {info}",
+          f"- sectag writes to: {out_label}",
           f"- sectag: {version(['git', '-C', os.path.dirname(args.here), 'describe', '--always', '--dirty'])}"
           f" (build-release: buildtype=release, b_ndebug=true)",
           f"- python: {platform.python_version()}; R: {version(['Rscript', '--version']) if r_ok else 'missing'}; "
@@ -783,8 +790,34 @@ def main():
                   f, indent=1)
     print(f"\nwrote {os.path.join(args.results, stem + '.md')} and {stem}.svg")
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(os.path.dirname(sectag_out), ignore_errors=True)
     if any(not p for _, p, _ in checks):
         sys.exit(1)
+
+
+def sectag_out_dir(args, work):
+    """The folder sectag writes to, and how the report names it. Each run
+    deletes the previous run's output first; on an ext4 disk, creating a
+    thousand files right after a thousand were deleted can cost a second of
+    kernel time (the allocator passes over recently freed inodes), which
+    would be charged to whichever sectag row comes next. A tmpfs has no such
+    cost, so it is the default when /dev/shm is one with room to spare."""
+    if args.out_dir:
+        os.makedirs(args.out_dir, exist_ok=True)
+        d = tempfile.mkdtemp(prefix="sectag-bench-", dir=args.out_dir)
+        return os.path.join(d, "out"), f"{args.out_dir} (--out-dir)"
+    shm = "/dev/shm"
+    try:
+        st = os.statvfs(shm)
+        with open("/proc/mounts", encoding="utf-8") as f:
+            tmpfs = any(l.split()[1] == shm and l.split()[2] == "tmpfs" for l in f if len(l.split()) > 2)
+        if tmpfs and os.access(shm, os.W_OK) and st.f_bavail * st.f_frsize >= 8e9:
+            d = tempfile.mkdtemp(prefix="sectag-bench-", dir=shm)
+            return os.path.join(d, "out"), "/dev/shm (tmpfs)"
+    except OSError:
+        pass
+    d = tempfile.mkdtemp(prefix="sectag-bench-", dir=work)
+    return os.path.join(d, "out"), f"{args.cache} (disk)"
 
 
 def replot(path, stem="latest"):

@@ -15,10 +15,21 @@ int sectag_cli_import(int argc, char **argv);
  * does not load or compile; 4 the report cannot be written. */
 int sectag_cli_check(int argc, char **argv);
 
+/* `sectag export FORMAT ...`: coded corpora for other tools (cmd_export.c
+ * dispatches on FORMAT). */
+int sectag_cli_export(int argc, char **argv);
+/* `sectag export qdpx OUTDIR -o project.qdpx` (cmd_export_qdpx.c) */
+int sectag_cli_export_qdpx(int argc, char **argv);
+/* `sectag export qdc CODEBOOK -o codebook.qdc` (cmd_export_qdpx.c) */
+int sectag_cli_export_qdc(int argc, char **argv);
+/* `sectag export teicorpus OUTDIR -o corpus.xml` (cmd_export_teicorpus.c) */
+int sectag_cli_export_teicorpus(int argc, char **argv);
+
 /* The usage texts, for `sectag help compare` and `sectag help kwic`. */
 extern const char sectag_compare_usage[];
 extern const char sectag_kwic_usage[];
 extern const char sectag_import_usage[];
 extern const char sectag_check_usage[]; /* `sectag help check` */
+extern const char sectag_export_usage[]; /* `sectag help export` */
 
 #endif

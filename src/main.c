@@ -32,6 +32,8 @@ static const char S_usage[] =
     "  kwic      concordance lines for a code or a regex: sectag kwic OUTDIR --code sec.war\n"
     "  import    convert a dictionary (LIWC, quanteda, WordStat...) into a codebook\n"
     "  check     test a codebook's rules on its examples: sectag check CODEBOOK...\n"
+    "  export    hand a coded OUTDIR to other tools: a REFI-QDA project (ATLAS.ti,\n"
+    "            MAXQDA, NVivo, QualCoder), a REFI-QDA codebook, a TEI corpus (TXM)\n"
     "  help      show help for a command: sectag help code\n"
     "\n"
     "Options:\n"
@@ -486,6 +488,8 @@ int main(int argc, char **argv) {
       fputs(sectag_import_usage, stdout);
     else if (argc > 2 && strcmp(argv[2], "check") == 0)
       fputs(sectag_check_usage, stdout);
+    else if (argc > 2 && strcmp(argv[2], "export") == 0)
+      fputs(sectag_export_usage, stdout);
     else
       fputs(S_usage, stdout);
     return 0;
@@ -495,6 +499,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "kwic") == 0) return sectag_cli_kwic(argc - 1, argv + 1);
   if (strcmp(cmd, "import") == 0) return sectag_cli_import(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return sectag_cli_check(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return sectag_cli_export(argc - 1, argv + 1);
   fprintf(stderr, "sectag: unknown command '%s'\nTry 'sectag --help'.\n", cmd);
   return EXIT_USAGE;
 }
