@@ -25,11 +25,15 @@ int sectag_cli_export_qdc(int argc, char **argv);
 /* `sectag export teicorpus OUTDIR -o corpus.xml` (cmd_export_teicorpus.c) */
 int sectag_cli_export_teicorpus(int argc, char **argv);
 
+/* `sectag report OUTDIR -o report.html` (cmd_report.c) */
+int sectag_cli_report(int argc, char **argv);
+
 /* The usage texts, for `sectag help compare` and `sectag help kwic`. */
 extern const char sectag_compare_usage[];
 extern const char sectag_kwic_usage[];
 extern const char sectag_import_usage[];
 extern const char sectag_check_usage[]; /* `sectag help check` */
 extern const char sectag_export_usage[]; /* `sectag help export` */
+extern const char sectag_report_usage[]; /* `sectag help report` */
 
 #endif

@@ -34,6 +34,8 @@ static const char S_usage[] =
     "  check     test a codebook's rules on its examples: sectag check CODEBOOK...\n"
     "  export    hand a coded OUTDIR to other tools: a REFI-QDA project (ATLAS.ti,\n"
     "            MAXQDA, NVivo, QualCoder), a REFI-QDA codebook, a TEI corpus (TXM)\n"
+    "  report    one self-contained HTML page of a coded OUTDIR: charts, top codes\n"
+    "            and terms, concordances, documents with their codes highlighted\n"
     "  help      show help for a command: sectag help code\n"
     "\n"
     "Options:\n"
@@ -490,6 +492,8 @@ int main(int argc, char **argv) {
       fputs(sectag_check_usage, stdout);
     else if (argc > 2 && strcmp(argv[2], "export") == 0)
       fputs(sectag_export_usage, stdout);
+    else if (argc > 2 && strcmp(argv[2], "report") == 0)
+      fputs(sectag_report_usage, stdout);
     else
       fputs(S_usage, stdout);
     return 0;
@@ -500,6 +504,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "import") == 0) return sectag_cli_import(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return sectag_cli_check(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return sectag_cli_export(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0) return sectag_cli_report(argc - 1, argv + 1);
   fprintf(stderr, "sectag: unknown command '%s'\nTry 'sectag --help'.\n", cmd);
   return EXIT_USAGE;
 }
