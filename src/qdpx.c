@@ -681,6 +681,10 @@ static int S_safe_id(const char *id) {
 /* Adds a ZIP entry whose bytes (owned) the archive takes. Returns its
  * index, or -1. */
 static zip_int64_t S_zip_add(zip_t *za, const char *name, char *data, size_t len) {
+  if (len == 0) { /* libzip does not take (or free) an empty buffer */
+    free(data);
+    data = NULL;
+  }
   zip_source_t *s = zip_source_buffer(za, data, len, 1);
   if (!s) {
     free(data);
@@ -1204,7 +1208,7 @@ sectag_status sectag_qdpx_export(const sectag_qdpx_options *opt, sectag_qdpx_sum
   zip_source_keep(zs);
   sectag_status st = SECTAG_OK;
   /* project.qde comes first; its bytes replace this placeholder at the end */
-  zip_int64_t qde = S_zip_add(p.za, "project.qde", sectag_xstrdup(""), 0);
+  zip_int64_t qde = S_zip_add(p.za, "project.qde", NULL, 0);
   if (qde < 0) st = SECTAG_ERR_OUTPUT;
 
   p.srcs = sectag_xcalloc(p.table.nrows, sizeof *p.srcs);
