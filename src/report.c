@@ -703,7 +703,7 @@ static const char S_css[] =
     "svg{max-width:100%;height:auto;display:block}svg text{font-family:inherit}\n"
     ".groups{display:flex;flex-wrap:wrap;gap:0 36px}.groups section{min-width:300px}\n"
     ".legend mark{margin-right:1em}\n"
-    "code{font-family:\"DejaVu Sans Mono\",monospace;font-size:.95em}\n";
+    "code{font-family:\"DejaVu Sans Mono\",monospace;font-size:.95em;white-space:nowrap}\n";
 
 /* ---- charts (SVG) */
 
@@ -1068,10 +1068,13 @@ static void S_balance(S_rep *r) {
   }
   S_start(r, "figure");
   S_bar_chart(r);
-  S_elem(r, "figcaption", NULL,
-         "Matches of securitizing codes (solid bars) and desecuritizing codes (hatched bars) "
-         "per 10,000 words of each group. Each match counts once, under its code's polarity; "
-         "the same numbers as sectag compare --balance.");
+  S_start(r, "figcaption");
+  S_text(r, "Matches of securitizing codes (solid bars) and desecuritizing codes (hatched bars) "
+            "per 10,000 words of each group. Each match counts once, under its code's "
+            "polarity; the same numbers as ");
+  S_elem(r, "code", NULL, "sectag compare --balance");
+  S_text(r, ".");
+  S_end(r);
   S_end(r);
   S_start(r, "table");
   S_attr(r, "class", "balance");

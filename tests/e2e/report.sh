@@ -103,8 +103,12 @@ else
   browser "$TMP/dom.log" --window-size=1200,900 --dump-dom "file://$TMP/harness.html" >"$TMP/dom.html"
   eq "browser: chromium exits 0 within ${BT}s (--dump-dom)" "$?" 0
   tap_py "$R/check_browser.py" "$TMP/dom.html" "$OUT" --kwic-limit 20
+  # the screenshot of a report made from inside $TMP, so that the page
+  # names the OUTDIR "sample-es" rather than a temporary path
+  (cd "$TMP" && "$SECTAG" report sample-es -o shot.html 2>"$TMP/shot.err"; echo $? >"$TMP/shot.rc")
+  eq "screenshot report: exit 0" "$(cat "$TMP/shot.rc")" 0
   browser "$TMP/shot.log" --window-size=1200,1500 --screenshot="$TMP/report.png" \
-    "file://$TMP/report.html" >/dev/null
+    "file://$TMP/shot.html" >/dev/null
   eq "browser: chromium exits 0 within ${BT}s (--screenshot)" "$?" 0
   check "browser: the screenshot is a PNG 1200 px wide, not empty" python3 -c '
 import struct, sys
