@@ -1093,7 +1093,7 @@ static int S_check_outdir(const char *outdir, sectag_error *err) {
   else if (stat(docs, &st) != 0)
     why = "documents.csv is missing";
   else if (stat(tei, &st) != 0 || !S_ISDIR(st.st_mode))
-    why = "the tei folder is missing (was it coded with --tables only?)";
+    why = "the tei folder is missing (coded with --no-tei or --counts-only?)";
   free(docs);
   free(tei);
   if (!why) return 0;

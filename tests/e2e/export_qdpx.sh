@@ -176,10 +176,10 @@ check "usage errors write nothing" bash -c "! ls '$TMP'/x.* 2>/dev/null | grep -
 run export qdpx "$TMP/nowhere" -o "$TMP/x.qdpx"
 eq "missing OUTDIR: exit 2" "$status:$(errors)" \
   "2:sectag export qdpx: TMP/nowhere is not an OUTDIR of sectag code: the folder does not exist; run sectag code first"
-mkdir -p "$TMP/notei" && cp "$TMP/es/documents.csv" "$TMP/notei/"
+"$SECTAG" code -q --no-tei -c $ES -o "$TMP/notei" corpora/sample/es
 run export qdpx "$TMP/notei" -o "$TMP/x.qdpx"
-eq "OUTDIR without tei/: exit 2" "$status:$(errors)" \
-  "2:sectag export qdpx: TMP/notei is not an OUTDIR of sectag code: the tei folder is missing (was it coded with --tables only?); run sectag code first"
+eq "OUTDIR without tei/ (sectag code --no-tei): exit 2" "$status:$(errors)" \
+  "2:sectag export qdpx: TMP/notei is not an OUTDIR of sectag code: the tei folder is missing (coded with --no-tei or --counts-only?); run sectag code first"
 mkdir -p "$TMP/nodocs/tei"
 run export qdpx "$TMP/nodocs" -o "$TMP/x.qdpx"
 eq "OUTDIR without documents.csv: exit 2" "$status:$(errors)" \
