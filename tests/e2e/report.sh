@@ -79,6 +79,26 @@ tap_py "$R/check_html.py" "$TMP/one.html" "$TMP/one" --label "one group"
 check "one group: key terms need two groups, and the page says so" \
   grep -q 'this corpus has one group' "$TMP/one.html"
 
+# the e2e corpus under overlap: all (overlapping matches, a BOM, CRLF,
+# Markdown), everything shown
+run code -q -c tests/e2e/codebook-all.yaml -o "$TMP/all-e2e" tests/e2e/corpus
+run report "$TMP/all-e2e" -o "$TMP/all-e2e.html" --docs 0 --doc-bytes 0 --kwic-limit 0
+eq "overlap all: exit 0" "$status" 0
+tap_py "$R/check_html.py" "$TMP/all-e2e.html" "$TMP/all-e2e" --kwic-limit 0 --docs 0 \
+  --label "overlap all"
+check "overlap all: overlapping matches marked as such" grep -q '<mark class="mix"' "$TMP/all-e2e.html"
+
+# markup, quotes, ampersands and a control character in the text, the
+# file name (doc_id) and the title: escaped, never markup
+run code -q -c "$ES" -o "$TMP/hostile" --speakers corpora/speakers/es-conferencias.tsv \
+  "$R/hostile"
+run report "$TMP/hostile" -o "$TMP/hostile.html" --title '<b>T</b> & "q"'
+eq "hostile text: exit 0" "$status" 0
+tap_py "$R/check_html.py" "$TMP/hostile.html" "$TMP/hostile" --label "hostile text"
+check "hostile text: the script is text" grep -q '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' "$TMP/hostile.html"
+check "hostile text: the doc_id is escaped" grep -q 'id="doc-a&amp;b &lt;x&gt;"' "$TMP/hostile.html"
+check "hostile text: the title is escaped" grep -q '<h1>&lt;b&gt;T&lt;/b&gt; &amp; &quot;q&quot;</h1>' "$TMP/hostile.html"
+
 # ---- in a browser
 BROWSER=
 for b in chromium chromium-browser; do command -v "$b" >/dev/null && { BROWSER=$b; break; }; done
