@@ -79,6 +79,17 @@ tap_py "$R/check_html.py" "$TMP/one.html" "$TMP/one" --label "one group"
 check "one group: key terms need two groups, and the page says so" \
   grep -q 'this corpus has one group' "$TMP/one.html"
 
+# dates within 36 months: a time series by month, every month on the axis
+run code -q -c "$ES" -o "$TMP/months" --periods "$MX" "$R/months"
+run report "$TMP/months" -o "$TMP/months.html"
+eq "months: exit 0" "$status" 0
+tap_py "$R/check_html.py" "$TMP/months.html" "$TMP/months" --label "months"
+check "months: by month, and the page says why" \
+  grep -q 'By month because the dates span only 8 months. 6 of 8 months have no documents' "$TMP/months.html"
+check "months: month tick labels" grep -q '>2019-03</text>' "$TMP/months.html"
+check "sample: by year, and the page says why" \
+  grep -q 'By year because the dates span 15 years' "$TMP/report.html"
+
 # the e2e corpus under overlap: all (overlapping matches, a BOM, CRLF,
 # Markdown), everything shown
 run code -q -c tests/e2e/codebook-all.yaml -o "$TMP/all-e2e" tests/e2e/corpus
