@@ -1133,8 +1133,8 @@ static void S_series(S_rep *r) {
           "Matches per 10,000 words of each code (with its sub-codes) by %s, from %zu dated "
           "document%s. ",
           r->by_month ? "month" : "year", r->dated, r->dated == 1 ? "" : "s");
-  S_textf(r, "By %s because the dates span %s %zu %s%s. ", r->by_month ? "month" : "year",
-          r->by_month ? "only" : "", r->nperiods, r->by_month ? "month" : "year",
+  S_textf(r, "By %s because the dates span %s%zu %s%s. ", r->by_month ? "month" : "year",
+          r->by_month ? "only " : "", r->nperiods, r->by_month ? "month" : "year",
           r->nperiods == 1 ? "" : "s");
   if (empty)
     S_textf(r, "%zu of %zu %ss have no documents: the line breaks there. ", empty, r->nperiods,
