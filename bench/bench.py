@@ -621,7 +621,6 @@ def main():
     info = machine()
     print(f"corpus: {corpus_label}: {len(files):,} files, {mb:.1f} MB ({corpus})")
     print(f"machine: {info}")
-    print(f"sectag writes to: {out_label}")
     print(f"best of {repeat} runs (runs over {NO_REPEAT_AFTER:.0f} s once); peers estimated to take over "
           f"{timeout:.0f} s run on a 2% sample (~); runs killed after {timeout:.0f} s (>)")
 
@@ -629,6 +628,7 @@ def main():
     tables = []        # markdown lines
     checks = []        # (label, passed, lines)
     sectag_out, out_label = sectag_out_dir(args, work)
+    print(f"sectag writes to: {out_label}")
     clear = lambda: shutil.rmtree(sectag_out, ignore_errors=True)  # noqa: E731
 
     # the floor: reading the bytes

@@ -22,7 +22,8 @@ const char sectag_export_usage[] =
     "  teicorpus   one TEI teiCorpus for TXM, the taxonomy once in its header, with\n"
     "              --words a <w> per token, and a metadata.csv next to it\n"
     "\n"
-    "`sectag export FORMAT --help` shows a format's options. See docs/exports.md.\n";
+    "`sectag export FORMAT --help` shows a format's options. See docs/exports.md\n"
+    "(REFI-QDA) and docs/teicorpus.md (TXM).\n";
 
 int sectag_cli_export(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
