@@ -6,6 +6,8 @@
 #ifndef SECTAG_CLI_H
 #define SECTAG_CLI_H
 
+#include "sectag.h"
+
 /* argv[0] is the subcommand's name ("compare", "kwic"). */
 int sectag_cli_compare(int argc, char **argv);
 int sectag_cli_kwic(int argc, char **argv);
@@ -27,6 +29,13 @@ int sectag_cli_export_teicorpus(int argc, char **argv);
 
 /* `sectag report OUTDIR -o report.html` (cmd_report.c) */
 int sectag_cli_report(int argc, char **argv);
+
+/* The stop-word file that `--stopwords NAME` means (es, en or a path; owned):
+ * looked for in $SECTAG_STOPWORDS_DIR, next to the executable (a build
+ * folder's ../corpora/stopwords, an install's ../share/sectag/stopwords),
+ * then ./corpora/stopwords. NULL with err when there is none. Defined in
+ * cmd_compare.c; `sectag report` uses it too. */
+char *sectag_cli_stopwords_path(const char *name, sectag_error *err);
 
 /* The usage texts, for `sectag help compare` and `sectag help kwic`. */
 extern const char sectag_compare_usage[];

@@ -202,6 +202,14 @@ static size_t S_stopword_dirs(char **dirs) {
   return n;
 }
 
+char *sectag_cli_stopwords_path(const char *name, sectag_error *err) {
+  char *dirs[4];
+  size_t nd = S_stopword_dirs(dirs);
+  char *path = sectag_stopwords_path(name, (const char *const *)dirs, nd, err);
+  for (size_t i = 0; i < nd; i++) free(dirs[i]);
+  return path;
+}
+
 enum { O_BALANCE = 256, O_MIN_FREQ, O_STOPWORDS, O_FORMAT };
 
 typedef struct {
@@ -309,10 +317,7 @@ static int S_run(S_args *a) {
   sectag_error err = SECTAG_ERROR_INIT;
   char *stop = NULL;
   if (a->stopwords) {
-    char *dirs[4];
-    size_t nd = S_stopword_dirs(dirs);
-    stop = sectag_stopwords_path(a->stopwords, (const char *const *)dirs, nd, &err);
-    for (size_t i = 0; i < nd; i++) free(dirs[i]);
+    stop = sectag_cli_stopwords_path(a->stopwords, &err);
     if (!stop) {
       S_print_error(&err);
       sectag_error_clear(&err);

@@ -98,30 +98,6 @@ static long S_number(const char *s, long hi) {
   return v;
 }
 
-/* Where `--stopwords es` looks: as sectag compare ($SECTAG_STOPWORDS_DIR,
- * next to the executable, ./corpora/stopwords). */
-static size_t S_stopword_dirs(char **dirs) {
-  size_t n = 0;
-  const char *env = getenv("SECTAG_STOPWORDS_DIR");
-  if (env && *env) dirs[n++] = sectag_xstrdup(env);
-  char exe[4096];
-  ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (k > 0) {
-    exe[k] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      sectag_buf p = SECTAG_BUF_INIT;
-      sectag_buf_printf(&p, "%s/../corpora/stopwords", exe);
-      dirs[n++] = sectag_buf_detach(&p);
-      sectag_buf_printf(&p, "%s/../share/sectag/stopwords", exe);
-      dirs[n++] = sectag_buf_detach(&p);
-    }
-  }
-  dirs[n++] = sectag_xstrdup("corpora/stopwords");
-  return n;
-}
-
 int sectag_cli_report(int argc, char **argv) {
   static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                            {"kwic-limit", required_argument, NULL, O_KWIC_LIMIT},
@@ -203,10 +179,7 @@ int sectag_cli_report(int argc, char **argv) {
   sectag_error err = SECTAG_ERROR_INIT;
   char *stop = NULL;
   if (stopwords) {
-    char *dirs[4];
-    size_t nd = S_stopword_dirs(dirs);
-    stop = sectag_stopwords_path(stopwords, (const char *const *)dirs, nd, &err);
-    for (size_t i = 0; i < nd; i++) free(dirs[i]);
+    stop = sectag_cli_stopwords_path(stopwords, &err);
     if (!stop) {
       S_print_error(&err);
       sectag_error_clear(&err);

@@ -820,12 +820,11 @@ static int S_check_outdir(const char *outdir, sectag_error *err) {
   return -1;
 }
 
-/* The source named in documents.csv (owned), when it is a text or
- * Markdown file, whose bytes are the document's text; else NULL. */
-static char *S_source(const S_run *r, size_t row, size_t *len) {
-  const char *format = sectag_table_get(&r->k->table, row, r->c_format);
+char *sectag_outdir_source(const sectag_table *docs, size_t row, long c_format, long c_path,
+                           size_t *len) {
+  const char *format = sectag_table_get(docs, row, c_format);
   if (strcmp(format, "txt") != 0 && strcmp(format, "md") != 0) return NULL;
-  const char *path = sectag_table_get(&r->k->table, row, r->c_path);
+  const char *path = sectag_table_get(docs, row, c_path);
   if (!*path) return NULL;
   char *bytes = NULL;
   sectag_error e = SECTAG_ERROR_INIT;
@@ -834,7 +833,7 @@ static char *S_source(const S_run *r, size_t row, size_t *len) {
   return bytes;
 }
 
-static int S_safe_id(const char *id) {
+int sectag_outdir_safe_id(const char *id) {
   if (!*id || id[0] == '/') return 0;
   for (const char *p = id; *p;) {
     size_t n = strcspn(p, "/");
@@ -915,7 +914,7 @@ static int S_load_row(S_run *r, size_t row, sectag_tei_doc *t) {
   sectag_error e = SECTAG_ERROR_INIT;
   int rc;
   memset(t, 0, sizeof *t);
-  if (!S_safe_id(doc_id)) {
+  if (!sectag_outdir_safe_id(doc_id)) {
     sectag_error_set(&e, SECTAG_ERR_INPUT, k->table.path, k->table.lines[row], 0,
                      "the doc_id '%s' is not a safe file name; skipped", doc_id);
     rc = -1;
@@ -923,7 +922,7 @@ static int S_load_row(S_run *r, size_t row, sectag_tei_doc *t) {
     char *dir = S_join(r->opt->outdir, "tei/", NULL);
     char *path = S_join(dir, doc_id, ".xml");
     size_t slen = 0;
-    char *src = S_source(r, row, &slen);
+    char *src = sectag_outdir_source(&r->k->table, row, r->c_format, r->c_path, &slen);
     rc = sectag_tei_doc_load(t, path, doc_id, src, slen, &e);
     free(src);
     free(path);

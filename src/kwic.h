@@ -75,6 +75,16 @@ int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
                         const char *source, size_t source_len, sectag_error *err);
 void sectag_tei_doc_free(sectag_tei_doc *t);
 
+/* The bytes (owned; *len set) of the source file that row of an OUTDIR's
+ * documents.csv names, when its format (column c_format) is txt or md,
+ * whose bytes are the document's text; NULL when it is another format or
+ * cannot be read (the TEI alone will do). For sectag_tei_doc_load. */
+char *sectag_outdir_source(const sectag_table *docs, size_t row, long c_format, long c_path,
+                           size_t *len);
+/* Whether a doc_id can name a file under OUTDIR/tei/: not empty, no
+ * leading '/', no empty, "." or ".." part. */
+int sectag_outdir_safe_id(const char *id);
+
 /* --------------------------------------------------------- concordances */
 
 typedef enum sectag_kwic_sort {

@@ -653,31 +653,6 @@ static long S_set_of(S_proj *p, const char *name) {
   return (long)p->nsets++;
 }
 
-/* The source named in documents.csv (owned), when it is a text or
- * Markdown file whose bytes are the document's text (as in kwic.c). */
-static char *S_source(const S_proj *p, size_t row, size_t *len) {
-  const char *format = sectag_table_get(&p->table, row, p->c_format);
-  if (strcmp(format, "txt") != 0 && strcmp(format, "md") != 0) return NULL;
-  const char *path = sectag_table_get(&p->table, row, p->c_path);
-  if (!*path) return NULL;
-  char *bytes = NULL;
-  sectag_error e = SECTAG_ERROR_INIT;
-  if (sectag_read_file(path, &bytes, len, &e) != 0) bytes = NULL; /* gone: the TEI will do */
-  sectag_error_clear(&e);
-  return bytes;
-}
-
-static int S_safe_id(const char *id) {
-  if (!*id || id[0] == '/') return 0;
-  for (const char *s = id; *s;) {
-    size_t n = strcspn(s, "/");
-    if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.')) return 0;
-    s += n;
-    if (*s == '/') s++;
-  }
-  return 1;
-}
-
 /* Adds a ZIP entry whose bytes (owned) the archive takes. Returns its
  * index, or -1. */
 static zip_int64_t S_zip_add(zip_t *za, const char *name, char *data, size_t len) {
@@ -712,7 +687,7 @@ static zip_int64_t S_zip_add(zip_t *za, const char *name, char *data, size_t len
 static int S_document(S_proj *p, size_t row, int *codes_read) {
   const char *doc_id = sectag_table_get(&p->table, row, p->c_doc_id);
   sectag_error e = SECTAG_ERROR_INIT;
-  if (!S_safe_id(doc_id)) {
+  if (!sectag_outdir_safe_id(doc_id)) {
     sectag_error_set(&e, SECTAG_ERR_INPUT, p->table.path, p->table.lines[row], 0,
                      "the doc_id '%s' is not a safe file name; the document is left out",
                      doc_id);
@@ -724,7 +699,7 @@ static int S_document(S_proj *p, size_t row, int *codes_read) {
   char *file = S_join(path, doc_id, ".xml");
   free(path);
   size_t slen = 0;
-  char *src = S_source(p, row, &slen);
+  char *src = sectag_outdir_source(&p->table, row, p->c_format, p->c_path, &slen);
   sectag_tei_doc t;
   int rc = sectag_tei_doc_load(&t, file, doc_id, src, slen, &e);
   free(src);

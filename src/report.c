@@ -1497,33 +1497,6 @@ static void S_doc_text(S_rep *r, const sectag_tei_doc *t, size_t from, size_t cu
   free(b);
 }
 
-/* The source named in documents.csv, when it is a txt or md file (its
- * bytes are the document's text; see sectag_tei_doc_load). */
-static char *S_source(S_rep *r, size_t row, size_t *len) {
-  const char *format = sectag_table_get(&r->docs, row, r->d_format);
-  if (strcmp(format, "txt") != 0 && strcmp(format, "md") != 0) return NULL;
-  const char *path = sectag_table_get(&r->docs, row, r->d_path);
-  if (!*path) return NULL;
-  char *bytes = NULL;
-  sectag_error e = SECTAG_ERROR_INIT;
-  if (sectag_read_file(path, &bytes, len, &e) != 0) bytes = NULL;
-  sectag_error_clear(&e);
-  return bytes;
-}
-
-/* A doc_id names a file under tei/: no empty, "." or ".." part, no
- * leading '/'. */
-static int S_safe_id(const char *id) {
-  if (!*id || id[0] == '/') return 0;
-  for (const char *p = id; *p;) {
-    size_t n = strcspn(p, "/");
-    if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return 0;
-    p += n;
-    if (*p == '/') p++;
-  }
-  return 1;
-}
-
 static void S_document(S_rep *r, size_t row) {
   const char *id = sectag_table_get(&r->docs, row, r->d_id);
   S_start(r, "article");
@@ -1541,7 +1514,7 @@ static void S_document(S_rep *r, size_t row) {
   memset(&t, 0, sizeof t);
   sectag_error e = SECTAG_ERROR_INIT;
   int rc;
-  if (!S_safe_id(id)) {
+  if (!sectag_outdir_safe_id(id)) {
     sectag_error_set(&e, SECTAG_ERR_INPUT, r->docs.path, r->docs.lines[row], 0,
                      "the doc_id '%s' is not a safe file name; left out", id);
     rc = -1;
@@ -1551,7 +1524,7 @@ static void S_document(S_rep *r, size_t row) {
     sectag_buf path = SECTAG_BUF_INIT;
     sectag_buf_printf(&path, "%s.xml", p);
     size_t slen = 0;
-    char *src = S_source(r, row, &slen);
+    char *src = sectag_outdir_source(&r->docs, row, r->d_format, r->d_path, &slen);
     rc = sectag_tei_doc_load(&t, path.ptr, id, src, slen, &e);
     free(src);
     sectag_buf_free(&path);
