@@ -65,6 +65,7 @@ yaml=$(files codebooks tests/codebook tests/check tests/e2e -name '*.y*ml')
   seed fuzz_import '\002' tests/import/*.ykd
   seed fuzz_import '\003' tests/import/*.lc3
   seed fuzz_import '\004' tests/import/*.cat
+  seed fuzz_tei_doc '\000' $(files tests/e2e/expected -name '*.xml' | head -40)
 }
 # prefilter: every pattern of the shipped codebooks and of the prefilter
 # test, each with a line of a sample transcript
@@ -88,7 +89,7 @@ i=0
   i=$((i + 1)); printf '%s' "$line" > "$out/seeds/fuzz_date/$i"
 done
 
-targets=${FUZZ_TARGETS:-"fuzz_tokenize fuzz_codebook fuzz_reader_txt fuzz_reader_md fuzz_reader_html fuzz_reader_tei fuzz_records fuzz_pipeline fuzz_date fuzz_import fuzz_prefilter"}
+targets=${FUZZ_TARGETS:-"fuzz_tokenize fuzz_codebook fuzz_reader_txt fuzz_reader_md fuzz_reader_html fuzz_reader_tei fuzz_records fuzz_pipeline fuzz_date fuzz_import fuzz_prefilter fuzz_tei_doc"}
 jobs=${FUZZ_JOBS:-1}
 
 run_one() {
