@@ -31,6 +31,7 @@
 #include "codebook.h"
 #include "error.h"
 #include "kwic.h"
+#include "output.h"
 #include "textbuild.h"
 
 
@@ -790,36 +791,6 @@ static void S_report(const sectag_kwic_options *opt, const sectag_error *e) {
   if (opt->report) opt->report(opt->userdata, e);
 }
 
-static char *S_join(const char *a, const char *b, const char *c) {
-  sectag_buf s = SECTAG_BUF_INIT;
-  sectag_buf_puts(&s, a);
-  if (s.len && s.ptr[s.len - 1] != '/') sectag_buf_putc(&s, '/');
-  sectag_buf_puts(&s, b);
-  if (c) sectag_buf_puts(&s, c);
-  return sectag_buf_detach(&s);
-}
-
-/* Whether OUTDIR is one that sectag code wrote. */
-static int S_check_outdir(const char *outdir, sectag_error *err) {
-  struct stat st;
-  const char *why = NULL;
-  char *docs = S_join(outdir, "documents.csv", NULL), *tei = S_join(outdir, "tei", NULL);
-  if (stat(outdir, &st) != 0)
-    why = "the folder does not exist";
-  else if (!S_ISDIR(st.st_mode))
-    why = "it is not a folder";
-  else if (stat(docs, &st) != 0)
-    why = "documents.csv is missing";
-  else if (stat(tei, &st) != 0 || !S_ISDIR(st.st_mode))
-    why = "the tei folder is missing";
-  free(docs);
-  free(tei);
-  if (!why) return 0;
-  sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
-                   "%s is not an OUTDIR of sectag code: %s; run sectag code first", outdir, why);
-  return -1;
-}
-
 char *sectag_outdir_source(const sectag_table *docs, size_t row, long c_format, long c_path,
                            size_t *len) {
   const char *format = sectag_table_get(docs, row, c_format);
@@ -831,6 +802,29 @@ char *sectag_outdir_source(const sectag_table *docs, size_t row, long c_format, 
   if (sectag_read_file(path, &bytes, len, &e) != 0) bytes = NULL; /* gone: the TEI will do */
   sectag_error_clear(&e);
   return bytes;
+}
+
+int sectag_outdir_check(const char *outdir, const char *no_tei_hint, sectag_error *err) {
+  struct stat st;
+  const char *why = NULL;
+  char *docs = sectag_path_join(outdir, "documents.csv", NULL);
+  char *tei = sectag_path_join(outdir, "tei", NULL);
+  if (stat(outdir, &st) != 0)
+    why = "the folder does not exist";
+  else if (!S_ISDIR(st.st_mode))
+    why = "it is not a folder";
+  else if (stat(docs, &st) != 0)
+    why = "documents.csv is missing";
+  else if (stat(tei, &st) != 0 || !S_ISDIR(st.st_mode))
+    why = "the tei folder is missing";
+  free(docs);
+  free(tei);
+  if (!why) return 0;
+  int tei_missing = strcmp(why, "the tei folder is missing") == 0;
+  sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
+                   "%s is not an OUTDIR of sectag code: %s%s%s; run sectag code first", outdir, why,
+                   tei_missing && no_tei_hint ? " " : "", tei_missing && no_tei_hint ? no_tei_hint : "");
+  return -1;
 }
 
 int sectag_outdir_safe_id(const char *id) {
@@ -919,8 +913,8 @@ static int S_load_row(S_run *r, size_t row, sectag_tei_doc *t) {
                      "the doc_id '%s' is not a safe file name; skipped", doc_id);
     rc = -1;
   } else {
-    char *dir = S_join(r->opt->outdir, "tei/", NULL);
-    char *path = S_join(dir, doc_id, ".xml");
+    char *dir = sectag_path_join(r->opt->outdir, "tei/", NULL);
+    char *path = sectag_path_join(dir, doc_id, ".xml");
     size_t slen = 0;
     char *src = sectag_outdir_source(&r->k->table, row, r->c_format, r->c_path, &slen);
     rc = sectag_tei_doc_load(t, path, doc_id, src, slen, &e);
@@ -979,7 +973,7 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
                      "--window must be from 1 to %d tokens", SECTAG_KWIC_WINDOW_MAX);
     return SECTAG_ERR_USAGE;
   }
-  if (S_check_outdir(opt->outdir, err) != 0) return SECTAG_ERR_USAGE;
+  if (sectag_outdir_check(opt->outdir, NULL, err) != 0) return SECTAG_ERR_USAGE;
 
   S_run r;
   memset(&r, 0, sizeof r);
@@ -989,7 +983,7 @@ sectag_status sectag_kwic_run(const sectag_kwic_options *opt, sectag_kwic *k,
   sectag_matcher *m = NULL;
   if (opt->pattern && !(m = S_pattern_matcher(opt, &cb, err))) return SECTAG_ERR_USAGE;
 
-  char *docs = S_join(opt->outdir, "documents.csv", NULL);
+  char *docs = sectag_path_join(opt->outdir, "documents.csv", NULL);
   int rc = sectag_table_load(&k->table, docs, err);
   free(docs);
   if (rc == 0 && (r.c_doc_id = sectag_table_col(&k->table, "doc_id")) < 0) {

@@ -81,6 +81,11 @@ void sectag_tei_doc_free(sectag_tei_doc *t);
  * cannot be read (the TEI alone will do). For sectag_tei_doc_load. */
 char *sectag_outdir_source(const sectag_table *docs, size_t row, long c_format, long c_path,
                            size_t *len);
+/* Whether OUTDIR is one that sectag code wrote (a folder with
+ * documents.csv and tei/). Returns 0, or -1 with err (SECTAG_ERR_USAGE)
+ * saying what is missing; no_tei_hint (may be NULL) is added after "the
+ * tei folder is missing". */
+int sectag_outdir_check(const char *outdir, const char *no_tei_hint, sectag_error *err);
 /* Whether a doc_id can name a file under OUTDIR/tei/: not empty, no
  * leading '/', no empty, "." or ".." part. */
 int sectag_outdir_safe_id(const char *id);

@@ -173,3 +173,12 @@ int sectag_write_file(const char *path, const void *data, size_t len, sectag_err
   sectag_out_write(&o, data, len);
   return sectag_out_commit(&o, err);
 }
+
+char *sectag_path_join(const char *dir, const char *name, const char *suffix) {
+  sectag_buf s = SECTAG_BUF_INIT;
+  sectag_buf_puts(&s, dir);
+  if (s.len && s.ptr[s.len - 1] != '/') sectag_buf_putc(&s, '/');
+  sectag_buf_puts(&s, name);
+  if (suffix) sectag_buf_puts(&s, suffix);
+  return sectag_buf_detach(&s);
+}

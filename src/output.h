@@ -42,6 +42,10 @@ void sectag_out_abort(sectag_out *o);
 /* Writes a whole file atomically. */
 int sectag_write_file(const char *path, const void *data, size_t len, sectag_error *err);
 
+/* dir + "/" (unless dir is empty or ends with one) + name + suffix (may be
+ * NULL); owned. */
+char *sectag_path_join(const char *dir, const char *name, const char *suffix);
+
 /* mkdir -p; returns 0 or -1 with err naming the directory. */
 int sectag_mkdirs(const char *path, sectag_error *err);
 

@@ -535,15 +535,6 @@ typedef struct {
   char *role_name; /* owned */
 } S_proj;
 
-static char *S_join(const char *a, const char *b, const char *c) {
-  sectag_buf s = SECTAG_BUF_INIT;
-  sectag_buf_puts(&s, a);
-  if (s.len && s.ptr[s.len - 1] != '/') sectag_buf_putc(&s, '/');
-  sectag_buf_puts(&s, b);
-  if (c) sectag_buf_puts(&s, c);
-  return sectag_buf_detach(&s);
-}
-
 static void S_report(const sectag_qdpx_options *opt, const sectag_error *e) {
   if (opt->report) opt->report(opt->userdata, e);
 }
@@ -695,8 +686,8 @@ static int S_document(S_proj *p, size_t row, int *codes_read) {
     sectag_error_clear(&e);
     return -1;
   }
-  char *path = S_join(p->opt->outdir, "tei/", NULL);
-  char *file = S_join(path, doc_id, ".xml");
+  char *path = sectag_path_join(p->opt->outdir, "tei/", NULL);
+  char *file = sectag_path_join(path, doc_id, ".xml");
   free(path);
   size_t slen = 0;
   char *src = sectag_outdir_source(&p->table, row, p->c_format, p->c_path, &slen);
@@ -1057,26 +1048,6 @@ static int S_check_output(const char *path, sectag_error *err) {
   return S_parent_dir(path, err);
 }
 
-static int S_check_outdir(const char *outdir, sectag_error *err) {
-  struct stat st;
-  const char *why = NULL;
-  char *docs = S_join(outdir, "documents.csv", NULL), *tei = S_join(outdir, "tei", NULL);
-  if (stat(outdir, &st) != 0)
-    why = "the folder does not exist";
-  else if (!S_ISDIR(st.st_mode))
-    why = "it is not a folder";
-  else if (stat(docs, &st) != 0)
-    why = "documents.csv is missing";
-  else if (stat(tei, &st) != 0 || !S_ISDIR(st.st_mode))
-    why = "the tei folder is missing (coded with --no-tei or --counts-only?)";
-  free(docs);
-  free(tei);
-  if (!why) return 0;
-  sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
-                   "%s is not an OUTDIR of sectag code: %s; run sectag code first", outdir, why);
-  return -1;
-}
-
 /* The archive's bytes after zip_close (owned), or NULL. */
 static char *S_zip_bytes(zip_source_t *zs, size_t *len) {
   if (zip_source_is_deleted(zs) || zip_source_open(zs) < 0) return NULL;
@@ -1137,13 +1108,13 @@ sectag_status sectag_qdpx_export(const sectag_qdpx_options *opt, sectag_qdpx_sum
     sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0, "no OUTDIR given");
     return SECTAG_ERR_USAGE;
   }
-  if (S_check_outdir(opt->outdir, err) != 0) return SECTAG_ERR_USAGE;
+  if (sectag_outdir_check(opt->outdir, "(coded with --no-tei or --counts-only?)", err) != 0) return SECTAG_ERR_USAGE;
   if (S_check_output(opt->output, err) != 0) return err->code;
 
   S_proj p;
   memset(&p, 0, sizeof p);
   p.opt = opt;
-  char *docs = S_join(opt->outdir, "documents.csv", NULL);
+  char *docs = sectag_path_join(opt->outdir, "documents.csv", NULL);
   int rc = sectag_table_load(&p.table, docs, err);
   free(docs);
   if (rc == 0 && (p.c_doc_id = sectag_table_col(&p.table, "doc_id")) < 0) {

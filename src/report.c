@@ -102,15 +102,6 @@ typedef struct {
   sectag_report_summary *sum;
 } S_rep;
 
-static char *S_join(const char *a, const char *b) {
-  sectag_buf p = SECTAG_BUF_INIT;
-  size_t n = strlen(a);
-  sectag_buf_puts(&p, a);
-  if (n && a[n - 1] != '/') sectag_buf_putc(&p, '/');
-  sectag_buf_puts(&p, b);
-  return sectag_buf_detach(&p);
-}
-
 static void S_warn(S_rep *r, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void S_warn(S_rep *r, const char *path, const char *fmt, ...) {
@@ -299,7 +290,7 @@ static int S_check_outdir(S_rep *r) {
     return -1;
   }
   for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
-    char *p = S_join(outdir, need[i]);
+    char *p = sectag_path_join(outdir, need[i], NULL);
     int ok = stat(p, &st) == 0 && (i == 5 ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
     free(p);
     if (!ok) {
@@ -314,7 +305,7 @@ static int S_check_outdir(S_rep *r) {
 }
 
 static int S_load_table(S_rep *r, sectag_table *t, const char *name) {
-  char *p = S_join(r->opt->outdir, name);
+  char *p = sectag_path_join(r->opt->outdir, name, NULL);
   int rc = sectag_table_load(t, p, r->err);
   free(p);
   return rc;
@@ -501,8 +492,8 @@ static int S_load(S_rep *r) {
   r->d_format = sectag_table_col(&r->docs, "format");
   r->d_title = sectag_table_col(&r->docs, "title");
   if (r->docs.nrows) {
-    char *dir = S_join(r->opt->outdir, "tei");
-    char *p = S_join(dir, sectag_table_get(&r->docs, 0, r->d_id));
+    char *dir = sectag_path_join(r->opt->outdir, "tei", NULL);
+    char *p = sectag_path_join(dir, sectag_table_get(&r->docs, 0, r->d_id), NULL);
     sectag_buf b = SECTAG_BUF_INIT;
     sectag_buf_printf(&b, "%s.xml", p);
     S_taxonomy(r, b.ptr);
@@ -515,7 +506,7 @@ static int S_load(S_rep *r) {
   S_groups_periods(r);
   S_count_speakers(r);
   if (S_code_counts(r) != 0) return -1;
-  char *m = S_join(r->opt->outdir, "matches.csv");
+  char *m = sectag_path_join(r->opt->outdir, "matches.csv", NULL);
   int rc = sectag_csv_read_file(m, S_match_row, r, r->err);
   free(m);
   if (rc < 0 || (rc == 1 && r->err->code != SECTAG_OK)) return -1;
@@ -1519,8 +1510,8 @@ static void S_document(S_rep *r, size_t row) {
                      "the doc_id '%s' is not a safe file name; left out", id);
     rc = -1;
   } else {
-    char *dir = S_join(r->opt->outdir, "tei");
-    char *p = S_join(dir, id);
+    char *dir = sectag_path_join(r->opt->outdir, "tei", NULL);
+    char *p = sectag_path_join(dir, id, NULL);
     sectag_buf path = SECTAG_BUF_INIT;
     sectag_buf_printf(&path, "%s.xml", p);
     size_t slen = 0;

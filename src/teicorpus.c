@@ -52,15 +52,6 @@
 /* ====================================================================== */
 /* Small helpers                                                           */
 
-static char *S_join(const char *a, const char *b, const char *c) {
-  sectag_buf p = SECTAG_BUF_INIT;
-  sectag_buf_puts(&p, a);
-  if (p.len && p.ptr[p.len - 1] != '/' && b[0] != '/') sectag_buf_putc(&p, '/');
-  sectag_buf_puts(&p, b);
-  if (c) sectag_buf_puts(&p, c);
-  return sectag_buf_detach(&p);
-}
-
 static void S_report(const sectag_teicorpus_options *opt, const sectag_error *e) {
   if (opt->report) opt->report(opt->userdata, e);
 }
@@ -707,7 +698,7 @@ static int S_write_header(S_run *r, xmlNode *taxonomy) {
 static int S_document(S_run *r, size_t row, sectag_error *err) {
   const sectag_teicorpus_options *opt = r->opt;
   const char *doc_id = sectag_table_get(&r->table, row, r->c_doc_id);
-  char *path = S_join(r->tei_dir, doc_id, ".xml");
+  char *path = sectag_path_join(r->tei_dir, doc_id, ".xml");
   int rc = -1;
   xmlDocPtr x = S_parse(path, err);
   xmlNode *root = x ? xmlDocGetRootElement(x) : NULL;
@@ -791,7 +782,7 @@ static int S_document(S_run *r, size_t row, sectag_error *err) {
   }
 
   if (opt->split_dir) { /* a standalone TEI file, its taxonomy with it */
-    char *sp = S_join(opt->split_dir, tid, ".xml");
+    char *sp = sectag_path_join(opt->split_dir, tid, ".xml");
     sectag_out *o = &r->split[r->nsplit];
     int ok = sectag_out_open(o, sp, err) == 0;
     free(sp);
@@ -863,39 +854,6 @@ static void S_metadata(const S_run *r, sectag_buf *o) {
   }
 }
 
-static int S_check_outdir(const char *outdir, sectag_error *err) {
-  struct stat st;
-  const char *why = NULL;
-  char *docs = S_join(outdir, "documents.csv", NULL), *tei = S_join(outdir, "tei", NULL);
-  if (stat(outdir, &st) != 0)
-    why = "the folder does not exist";
-  else if (!S_ISDIR(st.st_mode))
-    why = "it is not a folder";
-  else if (stat(docs, &st) != 0)
-    why = "documents.csv is missing";
-  else if (stat(tei, &st) != 0 || !S_ISDIR(st.st_mode))
-    why = "the tei folder is missing";
-  free(docs);
-  free(tei);
-  if (!why) return 0;
-  sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
-                   "%s is not an OUTDIR of sectag code: %s; run sectag code first", outdir, why);
-  return -1;
-}
-
-/* A doc_id that names a file under tei/: not empty, not absolute, no "."
- * or ".." part (documents.csv could have been edited). */
-static int S_safe_id(const char *id) {
-  if (!*id || id[0] == '/') return 0;
-  for (const char *p = id; *p;) {
-    size_t n = strcspn(p, "/");
-    if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.') || n == 0) return 0;
-    p += n;
-    if (*p == '/') p++;
-  }
-  return 1;
-}
-
 /* The folder of a path with "metadata.csv" (owned). */
 static char *S_metadata_next_to(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -920,14 +878,14 @@ sectag_status sectag_teicorpus_export(const sectag_teicorpus_options *opt,
     sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0, "give an OUTDIR and an output file");
     return SECTAG_ERR_USAGE;
   }
-  if (S_check_outdir(opt->outdir, err) != 0) return SECTAG_ERR_USAGE;
+  if (sectag_outdir_check(opt->outdir, NULL, err) != 0) return SECTAG_ERR_USAGE;
   S_run r;
   memset(&r, 0, sizeof r);
   r.opt = opt;
   r.sum = sum;
   r.corpus.fd = r.meta.fd = r.split_meta.fd = -1;
   sectag_status status = SECTAG_OK;
-  char *docs = S_join(opt->outdir, "documents.csv", NULL);
+  char *docs = sectag_path_join(opt->outdir, "documents.csv", NULL);
   int rc = sectag_table_load(&r.table, docs, err);
   free(docs);
   if (rc == 0 && (r.c_doc_id = sectag_table_col(&r.table, "doc_id")) < 0) {
@@ -943,7 +901,7 @@ sectag_status sectag_teicorpus_export(const sectag_teicorpus_options *opt,
   }
   for (size_t row = 0; rc == 0 && row < r.table.nrows; row++) {
     const char *id = sectag_table_get(&r.table, row, r.c_doc_id);
-    if (!S_safe_id(id)) {
+    if (!sectag_outdir_safe_id(id)) {
       sectag_error_set(err, SECTAG_ERR_USAGE, r.table.path, r.table.lines[row], 0,
                        "the doc_id '%s' is not a safe file name; this is not a documents.csv "
                        "of sectag code",
@@ -958,7 +916,7 @@ sectag_status sectag_teicorpus_export(const sectag_teicorpus_options *opt,
   }
   r.c_group = sectag_table_col(&r.table, "group");
   r.text_ids = sectag_xcalloc(r.table.nrows, sizeof *r.text_ids);
-  r.tei_dir = S_join(opt->outdir, "tei/", NULL);
+  r.tei_dir = sectag_path_join(opt->outdir, "tei/", NULL);
   char *meta_path = opt->metadata ? sectag_xstrdup(opt->metadata) : S_metadata_next_to(opt->output);
   char *split_meta_path = NULL;
 
@@ -969,7 +927,7 @@ sectag_status sectag_teicorpus_export(const sectag_teicorpus_options *opt,
       goto out;
     }
     r.split = sectag_xcalloc(r.table.nrows, sizeof *r.split);
-    split_meta_path = S_join(opt->split_dir, "metadata.csv", NULL);
+    split_meta_path = sectag_path_join(opt->split_dir, "metadata.csv", NULL);
   }
   if (sectag_out_open(&r.corpus, opt->output, err) != 0 || !(r.ob = S_ob(&r.corpus))) {
     if (!err->message)
