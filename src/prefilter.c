@@ -232,6 +232,13 @@ static S_set S_class(S_parser *ps) {
   return x;
 }
 
+/* Whether a quantifier (or a { PCRE2 may read as one) comes next. */
+static int S_quantifier_follows(const S_parser *ps) {
+  if (ps->i >= ps->n) return 0;
+  char q = ps->p[ps->i];
+  return q == '*' || q == '+' || q == '?' || q == '{';
+}
+
 /* One atom: a literal character, an escape, a class, a group. Zero-width
  * atoms (anchors, \b, lookarounds) give the set {""} (complete). */
 static S_set S_atom(S_parser *ps) {
@@ -309,7 +316,14 @@ static S_set S_atom(S_parser *ps) {
     char d = p[ps->i + 1];
     ps->i += 2;
     switch (d) {
-    case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'E':
+    case 'E': /* PCRE2 ignores a lone \E: a quantifier after it applies to the
+               * atom before it, which this parser has already closed */
+      if (S_quantifier_follows(ps)) {
+        ps->bail = 1;
+        return S_unknown();
+      }
+      return S_single("", 0);
+    case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
       return S_single("", 0);
     case 'w': case 'W': case 's': case 'S': case 'd': case 'D': case 'h': case 'H':
     case 'v': case 'V': case 'R': case 'X': case 'C':
@@ -340,6 +354,10 @@ static S_set S_atom(S_parser *ps) {
         }
       size_t stop = end ? (size_t)(end - p) : ps->n;
       ps->i = end ? stop + 2 : ps->n;
+      if (S_quantifier_follows(ps)) { /* \Qab\E* is ab*: it quantifies the b */
+        ps->bail = 1;
+        return S_unknown();
+      }
       return S_single(p + start, stop - start);
     }
     default:

@@ -202,6 +202,14 @@ int main(void) {
   S_case("a*b", "a|b");
   S_case("{x", "(none)");
   S_case("war\\K", "(none)");
+  /* a lone \E is ignored, so a quantifier after it (or after \Q..\E)
+   * applies to the character before it: d\E* is d*, \Qab\E{2} is abb */
+  S_case("d\\E*", "(none)");
+  S_case("d\\E{2}x", "(none)");
+  S_case("\\Qab\\E{2}", "(none)");
+  S_case("\\Qab\\E?c", "(none)");
+  S_case("d\\Ex", "dx");
+  S_case("\\Qab\\Ec", "abc");
   /* more alternatives than 64: cut to shorter prefixes */
   {
     sectag_buf b = SECTAG_BUF_INIT;
