@@ -29,11 +29,13 @@ static const char S_usage[] =
     "  -o, --output FILE        the corpus file (required)\n"
     "      --words              a <w> around every word token, with norm=\"FORM\" (the\n"
     "                           word as codebook rules see it: lower case, accents\n"
-    "                           stripped) and, inside a coded passage, ana=\"#CODE\";\n"
-    "                           punctuation stays text. The body's text is unchanged\n"
-    "      --accents MODE       with --words: insensitive (default, as codebooks) or\n"
-    "                           sensitive (norm keeps accents); use your codebook's\n"
-    "                           `accents:` setting\n"
+    "                           stripped unless the codebook says accents: sensitive)\n"
+    "                           and, inside a coded passage, ana=\"#CODE\"; punctuation\n"
+    "                           stays text. The body's text is unchanged\n"
+    "      --accents MODE       with --words: insensitive or sensitive (norm keeps\n"
+    "                           accents); default: the codebook's accents: setting,\n"
+    "                           which the TEI files record (insensitive in files of\n"
+    "                           sectag versions that did not)\n"
     "      --metadata FILE      write metadata.csv to FILE instead of next to CORPUS.xml\n"
     "      --split DIR          also one TEI file per text, DIR/ID.xml (each with the\n"
     "                           taxonomy in its header), and DIR/metadata.csv: the\n"
@@ -142,7 +144,9 @@ int sectag_cli_export_teicorpus(int argc, char **argv) {
   if (!*opt.output) return S_usage_error("-o needs a file name");
   if (accents && !opt.words)
     return S_usage_error("--accents goes with --words (it sets the norm of each <w>)");
-  opt.accents_sensitive = accents && strcmp(accents, "sensitive") == 0;
+  opt.accents = !accents                              ? SECTAG_TEICORPUS_ACCENTS_CODEBOOK
+                : strcmp(accents, "sensitive") == 0 ? SECTAG_TEICORPUS_ACCENTS_SENSITIVE
+                                                    : SECTAG_TEICORPUS_ACCENTS_INSENSITIVE;
   opt.report = S_report;
 
   sectag_teicorpus_summary sum;

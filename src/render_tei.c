@@ -179,15 +179,22 @@ static void S_start(S_tei *t, const char *name) {
 
 static void S_end(S_tei *t) { X(xmlTextWriterEndElement(t->w)); }
 
-/* <bibl><title>TITLE</title><idno type="path">PATH</idno></bibl>, for the
- * source text and for the codebook; PATH may be NULL. */
-static void S_bibl(S_tei *t, const char *title, const char *path) {
+/* <bibl><title>TITLE</title><idno type="path">PATH</idno>
+ * <note type="accents">ACCENTS</note></bibl>, for the source text and for
+ * the codebook; PATH and ACCENTS may be NULL. */
+static void S_bibl(S_tei *t, const char *title, const char *path, const char *accents) {
   S_start(t, "bibl");
   S_elem_text(t, "title", title);
   if (path) {
     S_start(t, "idno");
     S_attr(t, "type", "path");
     X(xmlTextWriterWriteString(t->w, BAD_CAST path));
+    S_end(t);
+  }
+  if (accents) {
+    S_start(t, "note");
+    S_attr(t, "type", "accents");
+    X(xmlTextWriterWriteString(t->w, BAD_CAST accents));
     S_end(t);
   }
   S_end(t);
@@ -257,7 +264,7 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
     S_end(t);
   }
   S_start(t, "sourceDesc");
-  S_bibl(t, d->title ? d->title : d->doc_id, d->path);
+  S_bibl(t, d->title ? d->title : d->doc_id, d->path, NULL);
   S_end(t); /* sourceDesc */
   S_end(t); /* fileDesc */
 
@@ -271,7 +278,9 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   S_end(t);
   S_start(t, "classDecl");
   S_start(t, "taxonomy");
-  S_bibl(t, cb->name, cb->path);
+  /* the codebook's accents: setting: `sectag export teicorpus --words`
+   * gives each word the form the rules saw */
+  S_bibl(t, cb->name, cb->path, cb->strip_accents ? "insensitive" : "sensitive");
   for (size_t i = 0; i < cb->ncodes; i++)
     if (cb->codes[i].parent < 0) S_category(t, cb, i);
   S_end(t); /* taxonomy */

@@ -571,6 +571,7 @@ typedef struct {
   char *taxonomy;      /* its taxonomy, serialized, to compare */
   char *taxonomy_from; /* its path */
   S_set groups;        /* group category ids of documents.csv */
+  int accents_sensitive; /* with words: @norm keeps accents */
 
   sectag_out corpus, meta, split_meta;
   xmlOutputBufferPtr ob;
@@ -592,6 +593,26 @@ static char *S_group_id(const char *group) {
 
 static xmlNode *S_add(xmlNode *parent, const char *name, const char *text) {
   return xmlNewTextChild(parent, parent->ns, BAD_CAST name, text ? BAD_CAST text : NULL);
+}
+
+/* Whether the codebook a taxonomy describes is accent-sensitive: its
+ * <bibl><note type="accents">sensitive</note> (render_tei.c). Files without
+ * the note (sectag before 0.1.0's accents note) count as insensitive, the
+ * codebooks' default. */
+static int S_codebook_accents_sensitive(xmlNode *taxonomy) {
+  xmlNode *bibl = sectag_tei_child(taxonomy, "bibl");
+  for (xmlNode *n = bibl ? bibl->children : NULL; n; n = n->next) {
+    if (!sectag_tei_is(n, "note")) continue;
+    xmlChar *type = xmlGetProp(n, BAD_CAST "type");
+    int is_accents = type && xmlStrEqual(type, BAD_CAST "accents");
+    xmlFree(type);
+    if (!is_accents) continue;
+    xmlChar *v = xmlNodeGetContent(n);
+    int sensitive = v && xmlStrEqual(v, BAD_CAST "sensitive");
+    xmlFree(v);
+    return sensitive;
+  }
+  return 0;
 }
 
 /* The corpus header, as a tree of its own, written at level 1. */
@@ -644,7 +665,7 @@ static int S_write_header(S_run *r, xmlNode *taxonomy) {
   if (opt->words) {
     xmlNode *ed = S_add(enc, "editorialDecl", NULL);
     xmlNode *nz = S_add(ed, "normalization", NULL);
-    S_add(nz, "p", opt->accents_sensitive
+    S_add(nz, "p", r->accents_sensitive
                        ? "w/@norm: the word as sectag's rules see it: NFC, case-folded, accents "
                          "kept. w/@ana: the codes of the matches the word is in."
                        : "w/@norm: the word as sectag's rules see it: NFC, case-folded, accents "
@@ -739,6 +760,9 @@ static int S_document(S_run *r, size_t row, sectag_error *err) {
     for (size_t i = 0; i < r->table.nrows; i++)
       r->text_ids[i] = S_unique_id(sectag_table_get(&r->table, i, r->c_doc_id), &used);
     S_set_free(&used);
+    r->accents_sensitive = opt->accents == SECTAG_TEICORPUS_ACCENTS_CODEBOOK
+                               ? S_codebook_accents_sensitive(tax)
+                               : opt->accents == SECTAG_TEICORPUS_ACCENTS_SENSITIVE;
     if (S_write_header(r, tax) != 0) {
       sectag_error_set(err, SECTAG_ERR_OUTPUT, opt->output, 0, 0,
                        "libxml2 could not copy the taxonomy of %s", path);
@@ -777,7 +801,7 @@ static int S_document(S_run *r, size_t row, sectag_error *err) {
     /* the same text, hidden ranges and turns as the tree's body, offsets
      * of the body's text (no source) */
     if (sectag_tei_doc_load(&td, path, doc_id, NULL, 0, err) != 0) goto done;
-    sectag_doc_tokenize(td.doc, !opt->accents_sensitive);
+    sectag_doc_tokenize(td.doc, !r->accents_sensitive);
     if (S_words(root, body, &td, r->sum, path, err) != 0) goto done;
   }
 

@@ -41,6 +41,12 @@
 
 #include "sectag.h"
 
+enum {
+  SECTAG_TEICORPUS_ACCENTS_CODEBOOK = 0,
+  SECTAG_TEICORPUS_ACCENTS_INSENSITIVE,
+  SECTAG_TEICORPUS_ACCENTS_SENSITIVE
+};
+
 typedef struct sectag_teicorpus_options {
   const char *outdir;    /* a `sectag code` OUTDIR (documents.csv, tei/) */
   const char *output;    /* the corpus file (required) */
@@ -50,7 +56,11 @@ typedef struct sectag_teicorpus_options {
                             metadata.csv: TXM's XML-TEI Zero import */
   const char *title;     /* the corpus title; NULL: OUTDIR's base name */
   int words;             /* <w> per word token */
-  int accents_sensitive; /* with words: keep accents in @norm */
+  int accents;           /* with words, whether @norm keeps accents:
+                            SECTAG_TEICORPUS_ACCENTS_CODEBOOK (0) as the
+                            codebook's accents: setting, which the TEI files
+                            record (insensitive when they do not),
+                            ..._INSENSITIVE or ..._SENSITIVE */
   /* Called for each document that fails (and for warnings). May be NULL:
    * the library never prints. */
   void (*report)(void *userdata, const sectag_error *e);

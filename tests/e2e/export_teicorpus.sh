@@ -92,6 +92,40 @@ run export teicorpus "$TMP/es" -o "$G/again.xml" --words --metadata "$G/again.cs
 check "same input, same output (--words)" cmp "$G/words/corpus.xml" "$G/again.xml"
 rm -f "$G/again.xml" "$G/again.csv"
 
+# ------------------------------------------------- the codebook's accents: setting
+# The TEI files record it (<bibl><note type="accents">); --words follows it
+# unless --accents says otherwise; files without the note count as insensitive.
+A="$TMP/accents"
+mkdir -p "$A/got"
+sed 's/^name: e2e-test$/name: e2e-test\naccents: sensitive/' tests/e2e/codebook.yaml >"$A/codebook.yaml"
+run code -q -c "$A/codebook.yaml" -o "$A/out" tests/e2e/teicorpus/corpus
+eq "sectag code with an accent-sensitive codebook" "$status:$(errors)" "0:"
+check "its TEI files record accents: sensitive" \
+  grep -qF '<note type="accents">sensitive</note>' "$A/out/tei/discurso-público.xml"
+check "an accent-insensitive codebook's record insensitive" \
+  grep -qF '<note type="accents">insensitive</note>' "$TMP/small/tei/discurso-público.xml"
+run export teicorpus "$A/out" -o "$A/got/sensitive.xml" --words
+eq "--words, no --accents, sensitive codebook: exit 0" "$status" "0"
+check "norm keeps the accents, as the codebook's rules saw the word" \
+  grep -qF '<w norm="ejército"' "$A/got/sensitive.xml"
+check "the header says accents are kept" grep -qF 'NFC, case-folded, accents kept' "$A/got/sensitive.xml"
+run export teicorpus "$A/out" -o "$A/got/overridden.xml" --words --accents insensitive
+check "--accents insensitive overrides the codebook's setting" \
+  grep -qF '<w norm="ejercito"' "$A/got/overridden.xml"
+# a run of a sectag that did not write the note (insensitive, as codebooks)
+cp -r "$A/out" "$A/old"
+for f in "$A/old/tei/"*.xml; do sed -i '/<note type="accents">/d' "$f"; done
+run export teicorpus "$A/old" -o "$A/got/old.xml" --words
+eq "files without the note: exit 0" "$status" "0"
+check "files without the note: norm strips the accents" grep -qF '<w norm="ejercito"' "$A/got/old.xml"
+# files that disagree on the setting alone: the taxonomies differ, the export refuses
+cp "$A/out/tei/2020 informe.xml" "$A/old/tei/2020 informe.xml"
+run export teicorpus "$A/old" -o "$A/got/mixed.xml" --words
+eq "TEI files of two accents: settings: exit 1, nothing written" "$status:$([ -e "$A/got/mixed.xml" ] && echo written)" "1:"
+check "... and the error names the codebook taxonomy" grep -qF 'its codebook taxonomy differs' "$TMP/stderr"
+collect_tei "$A/got"
+collect_tei "$A/out/tei"
+
 validate_tei
 
 # ------------------------------------------------- errors
