@@ -328,7 +328,7 @@ static void S_spans(sectag_tei_doc *t, const S_build *b, xmlNode *tei) {
 
 typedef struct {
   char *msg;
-  unsigned long line;
+  unsigned long line, col;
   int doctype;
 } S_xml_state;
 
@@ -344,6 +344,7 @@ static void S_xml_error(void *data, xmlErrorPtr e) {
   while (k > 0 && (m[k - 1] == ' ' || m[k - 1] == '\r')) k--;
   st->msg = sectag_xstrndup(m, k);
   st->line = e->line > 0 ? (unsigned long)e->line : 0;
+  st->col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
 }
 
 static void S_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
@@ -356,14 +357,15 @@ static void S_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext
   xmlStopParser(c);
 }
 
-static xmlDocPtr S_parse(const char *path, const char *src, size_t len, sectag_error *err) {
-  S_xml_state st = {NULL, 0, 0};
+xmlDocPtr sectag_tei_parse(const char *path, const char *src, size_t len, sectag_error *err) {
+  S_xml_state st = {NULL, 0, 0, 0};
   xmlStructuredErrorFunc old_handler = xmlStructuredError;
   void *old_data = xmlStructuredErrorContext;
   xmlSetStructuredErrorFunc(&st, S_xml_error);
   xmlDocPtr x = NULL;
   int well_formed = 0;
-  xmlParserCtxtPtr ctxt = len ? xmlCreateMemoryParserCtxt(src, (int)len) : NULL;
+  xmlParserCtxtPtr ctxt =
+      len && len < 2147483647u ? xmlCreateMemoryParserCtxt(src, (int)len) : NULL;
   if (ctxt) {
     /* HUGE: a paragraph may be longer than libxml2's 10 MB text-node limit;
      * safe because no DTD (and so no entity) gets past S_internal_subset */
@@ -386,7 +388,7 @@ static xmlDocPtr S_parse(const char *path, const char *src, size_t len, sectag_e
                      "has a DOCTYPE, which sectag code never writes; this is not a TEI file of "
                      "sectag code: run sectag code again");
   } else if (!x || !well_formed || st.msg) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, st.line, 0,
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, st.line, st.col,
                      "not well-formed XML: %s; run sectag code again to rewrite it",
                      st.msg ? st.msg : len ? "the parser gave up" : "the file is empty");
   } else {
@@ -484,7 +486,7 @@ int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
   char *src = NULL;
   size_t len = 0;
   if (sectag_read_file(path, &src, &len, err) != 0) return -1;
-  xmlDocPtr x = S_parse(path, src, len, err);
+  xmlDocPtr x = sectag_tei_parse(path, src, len, err);
   free(src);
   if (!x) return -1;
   xmlNode *tei = xmlDocGetRootElement(x);

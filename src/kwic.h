@@ -37,6 +37,7 @@
 #ifndef SECTAG_KWIC_H
 #define SECTAG_KWIC_H
 
+#include <libxml/tree.h>
 #include <stddef.h>
 
 #include "csvread.h"
@@ -71,6 +72,13 @@ typedef struct sectag_tei_doc {
  * Returns 0, or -1 with err (SECTAG_ERR_INPUT, naming path) when the file
  * cannot be read, is not well-formed, has a DOCTYPE, or is not a TEI
  * document with a <body>. */
+/* Parses the bytes of a TEI file of `sectag code` safely: no network, no
+ * DTD (a DOCTYPE is refused before its internal subset is read, so no
+ * entity is expanded), CDATA as text, blank text kept, libxml2's messages
+ * captured (nothing printed). Returns the tree (free with xmlFreeDoc), or
+ * NULL with err (SECTAG_ERR_INPUT: path, line and column, what to do). */
+xmlDocPtr sectag_tei_parse(const char *path, const char *src, size_t len, sectag_error *err);
+
 int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
                         const char *source, size_t source_len, sectag_error *err);
 void sectag_tei_doc_free(sectag_tei_doc *t);

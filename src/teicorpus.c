@@ -155,37 +155,6 @@ static char *S_unique_id(const char *doc_id, S_set *used) {
 /* ====================================================================== */
 /* Parsing                                                                 */
 
-typedef struct {
-  char *msg;
-  unsigned long line, col;
-  int doctype;
-} S_xml_state;
-
-#if LIBXML_VERSION >= 21200
-static void S_xml_error(void *data, const xmlError *e) {
-#else
-static void S_xml_error(void *data, xmlErrorPtr e) {
-#endif
-  S_xml_state *st = data;
-  if (!e || e->level < XML_ERR_ERROR || st->msg) return;
-  const char *m = e->message ? e->message : "unknown error";
-  size_t k = strcspn(m, "\n");
-  while (k > 0 && (m[k - 1] == ' ' || m[k - 1] == '\r')) k--;
-  st->msg = sectag_xstrndup(m, k);
-  st->line = e->line > 0 ? (unsigned long)e->line : 0;
-  st->col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-}
-
-static void S_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                              const xmlChar *system_id) {
-  (void)name;
-  (void)external_id;
-  (void)system_id;
-  xmlParserCtxtPtr c = ctx;
-  ((S_xml_state *)c->_private)->doctype = 1;
-  xmlStopParser(c);
-}
-
 /* Parses a TEI file as kwic.c does (no network, no DTD, no entities, CDATA
  * as text, blank text kept), so that its text nodes are those
  * sectag_tei_doc_load reads. */
@@ -196,44 +165,9 @@ static xmlDocPtr S_parse(const char *path, sectag_error *err) {
     err->code = SECTAG_ERR_INPUT;
     return NULL;
   }
-  S_xml_state st = {NULL, 0, 0, 0};
-  xmlStructuredErrorFunc old_handler = xmlStructuredError;
-  void *old_data = xmlStructuredErrorContext;
-  xmlSetStructuredErrorFunc(&st, S_xml_error);
-  xmlDocPtr x = NULL;
-  int well_formed = 0;
-  xmlParserCtxtPtr ctxt = len && len < 2147483647u ? xmlCreateMemoryParserCtxt(src, (int)len) : NULL;
-  if (ctxt) {
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_HUGE);
-    ctxt->replaceEntities = 0;
-    ctxt->loadsubset = 0;
-    ctxt->validate = 0;
-    ctxt->_private = &st;
-    ctxt->sax->internalSubset = S_internal_subset;
-    ctxt->sax->externalSubset = NULL;
-    xmlParseDocument(ctxt);
-    x = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    well_formed = ctxt->wellFormed;
-    xmlFreeParserCtxt(ctxt);
-  }
-  xmlSetStructuredErrorFunc(old_data, old_handler);
+  xmlDocPtr x = sectag_tei_parse(path, src, len, err);
   free(src);
-  if (st.doctype) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,
-                     "has a DOCTYPE, which sectag code never writes; this is not a TEI file of "
-                     "sectag code: run sectag code again");
-  } else if (!x || !well_formed || st.msg) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, st.line, st.col,
-                     "not well-formed XML: %s; run sectag code again to rewrite it",
-                     st.msg ? st.msg : len ? "the parser gave up" : "the file is empty");
-  } else {
-    free(st.msg);
-    return x;
-  }
-  free(st.msg);
-  if (x) xmlFreeDoc(x);
-  return NULL;
+  return x;
 }
 
 /* ====================================================================== */

@@ -194,8 +194,8 @@ cp -r "$TMP/es" "$TMP/broken"
 head -c 2000 "$TMP/es/tei/entrevista-2022-06-10.xml" >"$TMP/broken/tei/entrevista-2022-06-10.xml"
 run export qdpx "$TMP/broken" -o "$TMP/broken.qdpx"
 eq "a corrupt TEI file: exit 1, the file and line named, the document left out, the others written" \
-  "$status:$(errors | sed -E 's/, [0-9]+ coded selections.*//; s/not well-formed XML: .*; run/not well-formed XML: ...; run/; s/\.xml:[0-9]+:/.xml:LINE:/')" \
-  "1:TMP/broken/tei/entrevista-2022-06-10.xml:LINE: not well-formed XML: ...; run sectag code again to rewrite it; the document entrevista-2022-06-10 is left out of the project
+  "$status:$(errors | sed -E 's/, [0-9]+ coded selections.*//; s/not well-formed XML: .*; run/not well-formed XML: ...; run/; s/\.xml:[0-9]+:[0-9]+:/.xml:LINE:COL:/')" \
+  "1:TMP/broken/tei/entrevista-2022-06-10.xml:LINE:COL: not well-formed XML: ...; run sectag code again to rewrite it; the document entrevista-2022-06-10 is left out of the project
 sectag export qdpx: wrote TMP/broken.qdpx: 3 documents (1 left out)"
 member "$TMP/broken.qdpx" project.qde >"$TMP/broken.qde"
 valid "$XSD_P" "$TMP/broken.qde" "the project without the corrupt document"

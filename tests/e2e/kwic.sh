@@ -309,7 +309,7 @@ sed -i 's|<?xml version="1.0" encoding="UTF-8"?>|&<!DOCTYPE TEI [<!ENTITY x "y">
 run kwic "$TMP/broken" --code sec --format csv
 eq "missing and broken TEI files: exit 1, each reported" "$status:$(errors)" \
   "1:TMP/broken/tei/conferencia-2008-01-22.xml: cannot open: No such file or directory
-TMP/broken/tei/entrevista-2022-06-10.xml:1: not well-formed XML: Premature end of data in tag body line 1; run sectag code again to rewrite it
+TMP/broken/tei/entrevista-2022-06-10.xml:1:18: not well-formed XML: Premature end of data in tag body line 1; run sectag code again to rewrite it
 TMP/broken/tei/mananera-2019-03-12.xml: has a DOCTYPE, which sectag code never writes; this is not a TEI file of sectag code: run sectag code again"
 eq "missing and broken TEI files: the other documents' lines are printed" \
   "$(cut -d, -f1 "$TMP/stdout" | sort -u | tr -d '\r' | tr '\n' ' ')" "doc_id mensaje-2014-09-02 "
