@@ -370,9 +370,14 @@ static size_t S_category(S_codes *c, xmlNode *cat, const char *id, long parent,
  * taxonomy's bibl/title. Without recursion: a hostile file cannot
  * overflow the stack. Returns 0, or -1 when the file does not parse. */
 static int S_codes_from_tei(S_codes *c, const char *path, sectag_buf *tmp) {
-  xmlDocPtr x = xmlReadFile(path, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                XML_PARSE_HUGE);
+  char *src = NULL;
+  size_t len = 0;
+  sectag_error e = SECTAG_ERROR_INIT;
+  xmlDocPtr x = NULL;
+  if (sectag_read_file(path, &src, &len, &e) == 0) /* parsed as sectag_tei_doc_load does */
+    x = sectag_tei_parse(path, src, len, &e);
+  free(src);
+  sectag_error_clear(&e);
   if (!x) return -1;
   xmlNode *header = sectag_tei_child(xmlDocGetRootElement(x), "teiHeader");
   xmlNode *cd = sectag_tei_child(sectag_tei_child(header, "encodingDesc"), "classDecl");
