@@ -20,6 +20,7 @@
 #include "document.h"
 #include "encoding.h"
 #include "error.h"
+#include "xmlsafe.h"
 
 /* Deeper trees than this are refused (no real dictionary comes close). */
 #define MAX_DEPTH 32
@@ -761,47 +762,6 @@ static unsigned long S_byte_col(const char *s, size_t len, unsigned long line,
 
 /* ------------------------------------------------------------ Yoshikoder .ykd */
 
-/* What the libxml2 callbacks saw. */
-typedef struct {
-  char *msg;
-  int code;
-  unsigned long line, col;
-  char *entity; /* the first declared entity */
-  unsigned long eline;
-} S_xml_state;
-
-#if LIBXML_VERSION >= 21200
-static void S_xml_error(void *ud, const xmlError *e) {
-#else
-static void S_xml_error(void *ud, xmlErrorPtr e) {
-#endif
-  S_xml_state *st = ud;
-  if (!e || st->msg || e->level < XML_ERR_ERROR) return;
-  const char *m = e->message ? e->message : "unknown error";
-  size_t k = strcspn(m, "\n");
-  while (k > 0 && (m[k - 1] == ' ' || m[k - 1] == '\r')) k--;
-  st->msg = sectag_xstrndup(m, k);
-  st->code = e->code;
-  st->line = e->line > 0 ? (unsigned long)e->line : 0;
-  st->col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-}
-
-/* The first <!ENTITY stops the parse: nothing is expanded or fetched. */
-static void S_xml_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
-                         const xmlChar *system_id, xmlChar *content) {
-  (void)type;
-  (void)public_id;
-  (void)system_id;
-  (void)content;
-  xmlParserCtxtPtr x = ctx;
-  S_xml_state *st = x->_private;
-  if (!st->entity) {
-    st->entity = sectag_xstrdup(name ? (const char *)name : "?");
-    st->eline = x->input ? (unsigned long)x->input->line : 0;
-  }
-  xmlStopParser(x);
-}
-
 static char *S_attr(xmlNodePtr node, const char *name) {
   xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
   if (!v) return NULL;
@@ -855,41 +815,19 @@ static int S_ykd_node(S_ctx *c, xmlNodePtr node, long cat, int depth) {
 /* Yoshikoder: <dictionary> with nested <cnode name=...> (categories) and
  * <pnode name=...> (patterns). Parsed without network, DTD or entities. */
 static int S_yoshikoder(S_ctx *c) {
-  S_xml_state st;
-  memset(&st, 0, sizeof st);
   if (c->len > INT_MAX) return S_fail(c, 0, 0, "the file is too large for the XML parser");
-  xmlStructuredErrorFunc old_handler = xmlStructuredError;
-  void *old_data = xmlStructuredErrorContext;
-  xmlSetStructuredErrorFunc(&st, S_xml_error);
-  xmlDocPtr doc = NULL;
-  xmlParserCtxtPtr ctxt = c->len ? xmlCreateMemoryParserCtxt(c->src, (int)c->len) : NULL;
-  if (ctxt) {
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    ctxt->replaceEntities = 0;
-    ctxt->loadsubset = 0;
-    ctxt->validate = 0;
-    ctxt->_private = &st;
-    ctxt->sax->entityDecl = S_xml_entity;
-    ctxt->sax->externalSubset = NULL;
-    xmlParseDocument(ctxt);
-    doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    if (!ctxt->wellFormed && !st.msg) st.msg = sectag_xstrdup("not well-formed");
-    xmlFreeParserCtxt(ctxt);
-  } else {
-    st.msg = sectag_xstrdup("Document is empty");
-  }
-  xmlSetStructuredErrorFunc(old_data, old_handler);
+  sectag_xml_diag d;
+  xmlDocPtr doc = sectag_xml_parse(c->src, c->len, 0, &d);
   int rc = -1;
-  if (st.entity) {
-    S_fail(c, st.eline, 0,
-           "the XML declares entities in a DTD (<!ENTITY %s ...>); sectag never expands or "
+  if (d.entity) {
+    S_fail(c, d.eline, d.ecol,
+           "the XML declares entities in a DTD (<!ENTITY %s%s ...>); sectag never expands or "
            "fetches entities: remove the DOCTYPE and write the characters themselves",
-           st.entity);
-  } else if (st.msg) {
-    S_fail(c, st.line, S_byte_col(c->src, c->len, st.line, st.col),
+           d.pe ? "% " : "", d.entity);
+  } else if (!doc) {
+    S_fail(c, d.line, d.col,
            "the file is not well-formed XML: %s; fix it (xmllint --noout lists every error)",
-           st.msg);
+           d.msg ? d.msg : d.empty ? "Document is empty" : "not well-formed");
   } else if (!doc || !xmlDocGetRootElement(doc) ||
              strcmp((const char *)xmlDocGetRootElement(doc)->name, "dictionary") != 0) {
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -904,8 +842,7 @@ static int S_yoshikoder(S_ctx *c) {
                   "no categories; a Yoshikoder dictionary holds <cnode name=\"...\"> "
                   "elements with <pnode name=\"...\"/> patterns inside");
   }
-  free(st.msg);
-  free(st.entity);
+  sectag_xml_diag_free(&d);
   xmlFreeDoc(doc);
   return rc;
 }

@@ -33,6 +33,7 @@
 #include "kwic.h"
 #include "output.h"
 #include "textbuild.h"
+#include "xmlsafe.h"
 
 
 /* ====================================================================== */
@@ -322,82 +323,25 @@ static void S_spans(sectag_tei_doc *t, const S_build *b, xmlNode *tei) {
   }
 }
 
-/* ---- parsing, with libxml2's messages captured (the library never
- * prints) and any DOCTYPE refused before its internal subset is read:
- * sectag never writes one, and refusing it rules out entity expansion. */
-
-typedef struct {
-  char *msg;
-  unsigned long line, col;
-  int doctype;
-} S_xml_state;
-
-#if LIBXML_VERSION >= 21200
-static void S_xml_error(void *data, const xmlError *e) {
-#else
-static void S_xml_error(void *data, xmlErrorPtr e) {
-#endif
-  S_xml_state *st = data;
-  if (!e || e->level < XML_ERR_ERROR || st->msg) return;
-  const char *m = e->message ? e->message : "unknown error";
-  size_t k = strcspn(m, "\n");
-  while (k > 0 && (m[k - 1] == ' ' || m[k - 1] == '\r')) k--;
-  st->msg = sectag_xstrndup(m, k);
-  st->line = e->line > 0 ? (unsigned long)e->line : 0;
-  st->col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-}
-
-static void S_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                              const xmlChar *system_id) {
-  (void)name;
-  (void)external_id;
-  (void)system_id;
-  xmlParserCtxtPtr c = ctx;
-  ((S_xml_state *)c->_private)->doctype = 1;
-  xmlStopParser(c);
-}
+/* ---- parsing: xmlsafe.c, with any DOCTYPE refused (sectag never writes
+ * one, and refusing it rules out entity expansion) */
 
 xmlDocPtr sectag_tei_parse(const char *path, const char *src, size_t len, sectag_error *err) {
-  S_xml_state st = {NULL, 0, 0, 0};
-  xmlStructuredErrorFunc old_handler = xmlStructuredError;
-  void *old_data = xmlStructuredErrorContext;
-  xmlSetStructuredErrorFunc(&st, S_xml_error);
-  xmlDocPtr x = NULL;
-  int well_formed = 0;
-  xmlParserCtxtPtr ctxt =
-      len && len < 2147483647u ? xmlCreateMemoryParserCtxt(src, (int)len) : NULL;
-  if (ctxt) {
-    /* HUGE: a paragraph may be longer than libxml2's 10 MB text-node limit;
-     * safe because no DTD (and so no entity) gets past S_internal_subset */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_HUGE);
-    ctxt->replaceEntities = 0;
-    ctxt->loadsubset = 0;
-    ctxt->validate = 0;
-    ctxt->_private = &st;
-    ctxt->sax->internalSubset = S_internal_subset;
-    ctxt->sax->externalSubset = NULL;
-    xmlParseDocument(ctxt);
-    x = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    well_formed = ctxt->wellFormed;
-    xmlFreeParserCtxt(ctxt);
-  }
-  xmlSetStructuredErrorFunc(old_data, old_handler);
-  if (st.doctype) {
+  sectag_xml_diag d;
+  /* HUGE: a paragraph may be longer than libxml2's 10 MB text-node limit;
+   * safe because no DTD (and so no entity) gets past the DOCTYPE check */
+  xmlDocPtr x = sectag_xml_parse(src, len, SECTAG_XML_NO_DOCTYPE | SECTAG_XML_HUGE, &d);
+  if (d.doctype) {
     sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,
                      "has a DOCTYPE, which sectag code never writes; this is not a TEI file of "
                      "sectag code: run sectag code again");
-  } else if (!x || !well_formed || st.msg) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, path, st.line, st.col,
+  } else if (!x) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, path, d.line, d.col,
                      "not well-formed XML: %s; run sectag code again to rewrite it",
-                     st.msg ? st.msg : len ? "the parser gave up" : "the file is empty");
-  } else {
-    free(st.msg);
-    return x;
+                     d.msg ? d.msg : d.empty ? "the file is empty" : "the parser gave up");
   }
-  free(st.msg);
-  if (x) xmlFreeDoc(x);
-  return NULL;
+  sectag_xml_diag_free(&d);
+  return x;
 }
 
 static void S_build_free(S_build *b) {

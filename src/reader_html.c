@@ -39,6 +39,7 @@
 #include "error.h"
 #include "reader.h"
 #include "textbuild.h"
+#include "xmlsafe.h"
 
 /* ---------------------------------------------------------------------- */
 /* Which elements are prose.                                               */
@@ -293,11 +294,7 @@ typedef struct {
   char *unknown_enc;  /* a declared charset libxml2 does not know (owned) */
 } S_state;
 
-#if LIBXML_VERSION >= 21200
-static void S_on_error(void *data, const xmlError *e) {
-#else
-static void S_on_error(void *data, xmlErrorPtr e) {
-#endif
+static void S_on_error(void *data, sectag_xml_error e) {
   S_state *st = data;
   if (!e) return;
   if (e->code == XML_ERR_INVALID_ENCODING) st->bad_utf8 = 1;

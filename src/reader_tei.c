@@ -22,9 +22,10 @@
  *
  * The document's text is this extracted text: offsets point into it.
  *
- * Safety. sectag reads files from strangers, so the parser never loads a
- * DTD, never fetches anything (XML_PARSE_NONET, no DTDLOAD/DTDATTR/NOENT,
- * the external-subset callback removed) and never expands an entity: a file
+ * Safety (sectag_xml_parse, xmlsafe.c). sectag reads files from strangers,
+ * so the parser never loads a DTD, never fetches anything (XML_PARSE_NONET,
+ * no DTDLOAD/DTDATTR/NOENT, the external-subset callback removed) and never
+ * expands an entity: a file
  * whose DOCTYPE declares any entity (general or parameter) is refused at
  * the first <!ENTITY, before anything is expanded. This one rule covers
  * external entities (SYSTEM "file:///etc/passwd"), parameter-entity
@@ -49,6 +50,7 @@
 #include "reader.h"
 #include "speakers.h"
 #include "textbuild.h"
+#include "xmlsafe.h"
 
 
 /* ---------------------------------------------------------------------- */
@@ -246,159 +248,42 @@ static void S_walk(sectag_textbuild *t, S_turns *turns, xmlNode *root) {
   free(label);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Parsing with errors captured.                                            */
-
-typedef struct {
-  char *msg; /* the first error (level error or fatal), owned */
-  char *str1;
-  int code;
-  unsigned long line, col;
-  char *entity; /* the first entity declared, owned */
-  int pe;       /* it is a parameter entity */
-  unsigned long eline, ecol;
-} S_state;
-
-#if LIBXML_VERSION >= 21200
-static void S_on_error(void *data, const xmlError *e) {
-#else
-static void S_on_error(void *data, xmlErrorPtr e) {
-#endif
-  S_state *st = data;
-  if (!e || e->level < XML_ERR_ERROR || st->msg) return;
-  const char *m = e->message ? e->message : "unknown error";
-  size_t k = strcspn(m, "\n");
-  while (k > 0 && (m[k - 1] == ' ' || m[k - 1] == '\r')) k--;
-  st->msg = sectag_xstrndup(m, k);
-  st->str1 = e->str1 ? sectag_xstrdup(e->str1) : NULL;
-  st->code = e->code;
-  st->line = e->line > 0 ? (unsigned long)e->line : 0;
-  st->col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-}
-
-/* The SAX entityDecl callback: the first <!ENTITY stops the parse. */
-static void S_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
-                          const xmlChar *system_id, xmlChar *content) {
-  (void)public_id;
-  (void)system_id;
-  (void)content;
-  xmlParserCtxtPtr c = ctx;
-  S_state *st = c->_private;
-  if (!st->entity) {
-    st->entity = sectag_xstrdup(name ? (const char *)name : "?");
-    st->pe = type == XML_INTERNAL_PARAMETER_ENTITY || type == XML_EXTERNAL_PARAMETER_ENTITY;
-    st->eline = c->input ? (unsigned long)c->input->line : 0;
-    st->ecol = c->input ? (unsigned long)c->input->col : 0;
-  }
-  xmlStopParser(c);
-}
-
-/* libxml2 counts columns in characters; sectag reports byte columns. */
-static unsigned long S_byte_col(const char *src, size_t len, unsigned long line,
-                                unsigned long col) {
-  if (line == 0 || col == 0) return col;
-  size_t i = 0;
-  for (unsigned long l = 1; l < line; l++) {
-    const char *nl = memchr(src + i, '\n', len - i);
-    if (!nl) return col;
-    i = (size_t)(nl - src) + 1;
-  }
-  size_t start = i;
-  for (unsigned long c = 1; c < col && i < len && src[i] != '\n'; c++) {
-    const unsigned char *p = (const unsigned char *)src + i;
-    size_t k = *p < 0xC0 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-    if (k > len - i) k = 1;
-    for (size_t j = 1; j < k; j++)
-      if ((p[j] & 0xC0) != 0x80) k = 1; /* not UTF-8 here: count bytes */
-    i += k;
-  }
-  return (unsigned long)(i - start) + 1;
-}
-
-static const char *S_memmem(const char *h, size_t hn, const char *needle) {
-  size_t nn = strlen(needle);
-  for (size_t i = 0; i + nn <= hn; i++)
-    if (memcmp(h + i, needle, nn) == 0) return h + i;
-  return NULL;
-}
-
 /* Parses src; returns the tree, or NULL with err. */
 static xmlDocPtr S_read(const char *where, const char *src, size_t len, sectag_error *err) {
-  S_state st = {NULL, NULL, 0, 0, 0, NULL, 0, 0, 0};
-  xmlStructuredErrorFunc old_handler = xmlStructuredError;
-  void *old_data = xmlStructuredErrorContext;
-  xmlSetStructuredErrorFunc(&st, S_on_error);
-
-  xmlDocPtr xdoc = NULL;
-  int well_formed = 0;
-  xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(src, (int)len);
-  if (ctxt) {
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    /* Whatever a process-wide default says: no DTD, no substitution. */
-    ctxt->replaceEntities = 0;
-    ctxt->loadsubset = 0;
-    ctxt->validate = 0;
-    ctxt->_private = &st;
-    ctxt->sax->entityDecl = S_entity_decl;
-    ctxt->sax->externalSubset = NULL;
-    xmlParseDocument(ctxt);
-    xdoc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    well_formed = ctxt->wellFormed;
-    xmlFreeParserCtxt(ctxt);
-  } else if (len == 0) {
-    st.msg = sectag_xstrdup("Document is empty"); /* libxml2 makes no context for "" */
+  sectag_xml_diag d;
+  xmlDocPtr xdoc = sectag_xml_parse(src, len, 0, &d);
+  if (xdoc) {
+    sectag_xml_diag_free(&d);
+    return xdoc;
   }
-  xmlSetStructuredErrorFunc(old_data, old_handler);
-
-  int failed = 1;
-  if (st.entity) {
-    unsigned long line, col;
-    const char *decl = S_memmem(src, len, "<!ENTITY");
-    if (decl) {
-      sectag_line_col(src, (size_t)(decl - src), &line, &col);
-    } else {
-      line = st.eline;
-      col = S_byte_col(src, len, st.eline, st.ecol);
-    }
-    sectag_error_set(err, SECTAG_ERR_INPUT, where, line, col,
+  if (d.entity) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, d.eline, d.ecol,
                      "the XML declares entities in a DTD (<!ENTITY %s%s ...>); sectag never "
                      "expands or fetches entities: remove the DOCTYPE and write the "
                      "characters themselves",
-                     st.pe ? "% " : "", st.entity);
-  } else if (st.msg && (st.code == XML_ERR_UNDECLARED_ENTITY ||
-                        st.code == XML_WAR_UNDECLARED_ENTITY)) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, where, st.line,
-                     S_byte_col(src, len, st.line, st.col),
+                     d.pe ? "% " : "", d.entity);
+  } else if (d.msg && (d.code == XML_ERR_UNDECLARED_ENTITY ||
+                       d.code == XML_WAR_UNDECLARED_ENTITY)) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, d.line, d.col,
                      "the XML uses the entity &%s; but does not declare it; sectag loads no "
                      "DTD: write the character itself or a character reference (&#160;)",
-                     st.str1 ? st.str1 : "?");
-  } else if (st.msg && st.code == XML_ERR_INVALID_CHAR && strstr(st.msg, "UTF-8")) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, where, st.line,
-                     S_byte_col(src, len, st.line, st.col),
+                     d.str1 ? d.str1 : "?");
+  } else if (d.msg && d.code == XML_ERR_INVALID_CHAR && strstr(d.msg, "UTF-8")) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, d.line, d.col,
                      "the file is not valid UTF-8 and its XML declaration names no other "
                      "encoding; add encoding=\"...\" to <?xml ...?> (e.g. ISO-8859-1) or "
                      "convert it to UTF-8");
-  } else if (st.msg) {
-    sectag_error_set(err, SECTAG_ERR_INPUT, where, st.line,
-                     S_byte_col(src, len, st.line, st.col),
+  } else if (d.msg || d.empty) {
+    sectag_error_set(err, SECTAG_ERR_INPUT, where, d.line, d.col,
                      "the file is not well-formed XML: %s; fix it (xmllint --noout lists "
                      "every error) or convert it",
-                     st.msg);
-  } else if (!xdoc || !well_formed) {
+                     d.msg ? d.msg : "Document is empty");
+  } else {
     sectag_error_set(err, SECTAG_ERR_INPUT, where, 0, 0,
                      "the file could not be parsed as XML; check it with xmllint --noout");
-  } else {
-    failed = 0;
   }
-  free(st.msg);
-  free(st.str1);
-  free(st.entity);
-  if (failed && xdoc) {
-    xmlFreeDoc(xdoc);
-    xdoc = NULL;
-  }
-  return xdoc;
+  sectag_xml_diag_free(&d);
+  return NULL;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -227,7 +227,7 @@ bad "Yoshikoder: not well-formed" a.ykd "TMP/bad/a.ykd:3:14: the file is not wel
   '<dictionary>\n<cnode name="a">\n</dictionary>\n'
 bad "Yoshikoder: another root element" b.ykd "TMP/bad/b.ykd:1: the root element is <TEI>, not <dictionary>; is this a Yoshikoder .ykd file? if not, give --format" \
   '<TEI/>\n'
-bad "Yoshikoder: an entity declaration" c.ykd "TMP/bad/c.ykd:2: the XML declares entities in a DTD (<!ENTITY x ...>); sectag never expands or fetches entities: remove the DOCTYPE and write the characters themselves" \
+bad "Yoshikoder: an entity declaration" c.ykd "TMP/bad/c.ykd:2:1: the XML declares entities in a DTD (<!ENTITY x ...>); sectag never expands or fetches entities: remove the DOCTYPE and write the characters themselves" \
   '<!DOCTYPE dictionary [\n<!ENTITY x SYSTEM "file:///etc/passwd">\n]>\n<dictionary><cnode name="a"><pnode name="&x;"/></cnode></dictionary>\n'
 bad "Yoshikoder: a cnode without a name" d.ykd "TMP/bad/d.ykd:2: <cnode> has no name attribute; give it one (<cnode name=\"threat\">)" \
   '<dictionary>\n<cnode><pnode name="a"/></cnode>\n</dictionary>\n'
