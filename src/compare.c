@@ -191,6 +191,8 @@ typedef struct {
   S_u64map docset;   /* cell << 32 | doc */
   size_t undated, ndocs_total;
   sectag_buf key;
+  size_t *order, *rank; /* groups in display order, and each group's place */
+  int periods;          /* --by year or month */
 } S_ctx;
 
 static void S_ctx_free(S_ctx *c) {
@@ -219,6 +221,8 @@ static void S_ctx_free(S_ctx *c) {
   S_u64map_free(&c->cellmap);
   S_u64map_free(&c->docset);
   sectag_buf_free(&c->key);
+  free(c->order);
+  free(c->rank);
 }
 
 static size_t S_group(S_ctx *c, const char *s, size_t n) {
@@ -975,16 +979,17 @@ static void S_balance(S_ctx *c, const size_t *order, S_rows *rw) {
   }
 }
 
-static int S_keyness(S_ctx *c, const size_t *order, S_rows *rw, sectag_error *err) {
+static int S_keyness(S_ctx *c, const char *target, const size_t *order, S_rows *rw,
+                     sectag_error *err) {
   const sectag_compare_options *opt = c->opt;
   size_t tg = 0, rg = SIZE_MAX;
-  if (S_find_group(c, "--target", opt->target, order, &tg, err) != 0) return -1;
+  if (S_find_group(c, "--target", target, order, &tg, err) != 0) return -1;
   if (opt->reference) {
-    if (strcmp(opt->reference, opt->target) == 0) {
+    if (strcmp(opt->reference, target) == 0) {
       sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
                        "--reference is the same group as --target ('%s'); give another group, "
                        "or leave --reference out to compare with all other groups together",
-                       opt->target);
+                       target);
       return -1;
     }
     if (S_find_group(c, "--reference", opt->reference, order, &rg, err) != 0) return -1;
@@ -996,7 +1001,7 @@ static int S_keyness(S_ctx *c, const size_t *order, S_rows *rw, sectag_error *er
     sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0,
                      "the %s ('%s') has no tokens, so there is nothing to compare",
                      nt == 0 ? "target" : "reference",
-                     nt == 0 ? opt->target : opt->reference ? opt->reference : "other groups");
+                     nt == 0 ? target : opt->reference ? opt->reference : "other groups");
     return -1;
   }
   size_t nf = c->feats.n;
@@ -1118,7 +1123,9 @@ static void S_warn(sectag_compare_result *res, const char *msg) {
   sectag_error_set(w, SECTAG_WARNING, NULL, 0, 0, "%s", msg);
 }
 
-static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
+/* Reads the tables of every OUTDIR into c and orders the groups: c->order
+ * (display order) and c->rank (its inverse). Warnings go to res. */
+static int S_prepare(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
   const sectag_compare_options *opt = c->opt;
   c->nout = opt->noutdirs;
   c->documents = sectag_xcalloc(c->nout, sizeof *c->documents);
@@ -1189,7 +1196,8 @@ static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
   }
   if (periods) S_fill_periods(c);
   size_t ng = c->groups.n;
-  size_t *order = sectag_xmalloc(ng * sizeof *order), *rank = sectag_xmalloc(ng * sizeof *rank);
+  size_t *order = c->order = sectag_xmalloc(ng * sizeof *order);
+  size_t *rank = c->rank = sectag_xmalloc(ng * sizeof *rank);
   S_grec *gr = sectag_xmalloc(ng * sizeof *gr);
   for (size_t g = 0; g < ng; g++) {
     gr[g].s = c->groups.s[g];
@@ -1202,7 +1210,13 @@ static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
     rank[gr[i].g] = i;
   }
   free(gr);
+  c->periods = periods;
+  return 0;
+}
 
+static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
+  const sectag_compare_options *opt = c->opt;
+  if (S_prepare(c, res, err) != 0) return -1;
   S_set_cols(res, sectag_compare_columns(opt->report),
              opt->report == SECTAG_REPORT_BALANCE   ? "011111111"
              : opt->report == SECTAG_REPORT_KEYNESS ? "00111111111"
@@ -1210,13 +1224,11 @@ static int S_run(S_ctx *c, sectag_compare_result *res, sectag_error *err) {
   S_rows rw = {0};
   int rc = 0;
   if (opt->report == SECTAG_REPORT_BALANCE)
-    S_balance(c, order, &rw);
+    S_balance(c, c->order, &rw);
   else if (opt->report == SECTAG_REPORT_KEYNESS)
-    rc = S_keyness(c, order, &rw, err);
+    rc = S_keyness(c, opt->target, c->order, &rw, err);
   else
-    S_frequencies(c, rank, periods, &rw);
-  free(order);
-  free(rank);
+    S_frequencies(c, c->rank, c->periods, &rw);
   res->cells = rw.cells;
   res->nrows = rw.fill / res->ncols;
   return rc;
@@ -1241,6 +1253,54 @@ int sectag_compare_run(const sectag_compare_options *opt, sectag_compare_result 
   S_ctx_free(&c);
   if (rc != 0) sectag_compare_result_free(res);
   return rc;
+}
+
+struct sectag_compare {
+  S_ctx c;
+  sectag_compare_options opt;
+};
+
+sectag_compare *sectag_compare_open(const sectag_compare_options *opt, sectag_error *err) {
+  if (!opt->noutdirs) {
+    sectag_error_set(err, SECTAG_ERR_USAGE, NULL, 0, 0, "no OUTDIR given");
+    return NULL;
+  }
+  sectag_compare *k = sectag_xcalloc(1, sizeof *k);
+  k->opt = *opt;
+  k->opt.report = SECTAG_REPORT_KEYNESS;
+  k->c.opt = &k->opt;
+  k->c.by = opt->by ? opt->by : "group";
+  sectag_compare_result warnings;
+  memset(&warnings, 0, sizeof warnings);
+  int rc = S_prepare(&k->c, &warnings, err);
+  sectag_compare_result_free(&warnings);
+  if (rc != 0) {
+    sectag_compare_close(k);
+    return NULL;
+  }
+  return k;
+}
+
+int sectag_compare_keyness(sectag_compare *k, const char *target, sectag_compare_result *res,
+                           sectag_error *err) {
+  memset(res, 0, sizeof *res);
+  S_set_cols(res, sectag_compare_columns(SECTAG_REPORT_KEYNESS), "00111111111");
+  S_rows rw = {0};
+  if (S_keyness(&k->c, target, k->c.order, &rw, err) != 0) {
+    for (size_t i = 0; i < rw.fill; i++) free(rw.cells[i]);
+    free(rw.cells);
+    sectag_compare_result_free(res);
+    return -1;
+  }
+  res->cells = rw.cells;
+  res->nrows = rw.fill / res->ncols;
+  return 0;
+}
+
+void sectag_compare_close(sectag_compare *k) {
+  if (!k) return;
+  S_ctx_free(&k->c);
+  free(k);
 }
 
 void sectag_compare_result_free(sectag_compare_result *res) {

@@ -84,6 +84,19 @@ typedef struct sectag_compare_result {
  *   SECTAG_ERR_INPUT  a malformed table or stopword file (FILE:LINE). */
 int sectag_compare_run(const sectag_compare_options *opt, sectag_compare_result *res,
                        sectag_error *err);
+/* Keyness of one group after another with the tables read once: what
+ * sectag report does for every group. sectag_compare_open reads the tables
+ * (opt->report and opt->target are ignored) and returns NULL with err as
+ * sectag_compare_run would (unreadable tables, fewer than two groups).
+ * sectag_compare_keyness then gives target's keyness against all other
+ * groups (or opt->reference), as sectag_compare_run with that target, or
+ * -1 with err (a target that is not a group, or one without tokens).
+ * sectag_compare_close frees it (NULL is a no-op). */
+typedef struct sectag_compare sectag_compare;
+sectag_compare *sectag_compare_open(const sectag_compare_options *opt, sectag_error *err);
+int sectag_compare_keyness(sectag_compare *k, const char *target, sectag_compare_result *res,
+                           sectag_error *err);
+void sectag_compare_close(sectag_compare *k);
 void sectag_compare_result_free(sectag_compare_result *res);
 
 /* Resolves a --stopwords argument: an existing file is itself; a list name

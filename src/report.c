@@ -1210,28 +1210,24 @@ static void S_group_codes(S_rep *r, const S_group *gr) {
   free(v);
 }
 
-static void S_group_terms(S_rep *r, const S_group *gr) {
+/* The key terms of one group against all the others, from the tables
+ * read once for every group (key; NULL when they could not be read, and
+ * key_err says why). */
+static void S_group_terms(S_rep *r, const S_group *gr, sectag_compare *key,
+                          const sectag_error *key_err) {
   S_elem(r, "h4", NULL, "Key terms");
   if (r->ngroups < 2) {
     S_note(r, "Key terms compare a group with the others; this corpus has one group.");
     return;
   }
-  const char *dirs[1] = {r->opt->outdir};
-  sectag_compare_options co;
-  memset(&co, 0, sizeof co);
-  co.outdirs = dirs;
-  co.noutdirs = 1;
-  co.report = SECTAG_REPORT_KEYNESS;
-  co.kinds = SECTAG_KIND_TERM;
-  co.target = gr->name;
-  co.min_freq = r->opt->min_freq;
-  co.stopwords = r->opt->stopwords;
   sectag_compare_result res;
+  memset(&res, 0, sizeof res);
   sectag_error e = SECTAG_ERROR_INIT;
-  if (sectag_compare_run(&co, &res, &e) != 0) {
-    S_note(r, "No key terms: %s", e.message ? e.message : "the comparison failed");
-    S_warn(r, NULL, "key terms of the group '%s': %s", gr->name,
-           e.message ? e.message : "the comparison failed");
+  if (!key) sectag_error_copy(&e, key_err);
+  if (!key || sectag_compare_keyness(key, gr->name, &res, &e) != 0) {
+    const char *why = e.message ? e.message : "the comparison failed";
+    S_note(r, "No key terms: %s", why);
+    S_warn(r, NULL, "key terms of the group '%s': %s", gr->name, why);
     sectag_error_clear(&e);
     return;
   }
@@ -1288,6 +1284,19 @@ static void S_groups(S_rep *r) {
             "corresponds to p below 0.05, and log ratio +1 means twice as frequent.");
   if (r->opt->stopwords) S_text(r, " Stopwords are left out.");
   S_end(r);
+  sectag_compare *key = NULL;
+  sectag_error key_err = SECTAG_ERROR_INIT;
+  if (r->ngroups >= 2) {
+    const char *dirs[1] = {r->opt->outdir};
+    sectag_compare_options co;
+    memset(&co, 0, sizeof co);
+    co.outdirs = dirs;
+    co.noutdirs = 1;
+    co.kinds = SECTAG_KIND_TERM;
+    co.min_freq = r->opt->min_freq;
+    co.stopwords = r->opt->stopwords;
+    key = sectag_compare_open(&co, &key_err);
+  }
   S_start(r, "div");
   S_attr(r, "class", "groups");
   for (size_t g = 0; g < r->ngroups; g++) {
@@ -1296,11 +1305,13 @@ static void S_groups(S_rep *r) {
     S_elem(r, "h3", NULL, gr->name);
     S_note(r, "%zu document%s, %.0f words", gr->docs, gr->docs == 1 ? "" : "s", gr->tokens);
     S_group_codes(r, gr);
-    S_group_terms(r, gr);
+    S_group_terms(r, gr, key, &key_err);
     S_end(r);
   }
   S_end(r);
   S_end(r);
+  sectag_compare_close(key);
+  sectag_error_clear(&key_err);
 }
 
 static void S_kwic(S_rep *r) {

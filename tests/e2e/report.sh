@@ -40,6 +40,25 @@ run compare "$OUT" --balance --format csv -o "$TMP/balance.csv"
 tap_py "$R/check_html.py" "$TMP/report.html" "$OUT" --kwic-limit 20 --docs 5 \
   --balance "$TMP/balance.csv" --label "sample report"
 
+# key terms: each group's table is the top of sectag compare --target GROUP
+# --kind term (the report reads the tables once for all groups)
+for g in Calderón "López Obrador" "Peña Nieto"; do
+  run compare "$OUT" --target "$g" --kind term --format csv -o "$TMP/key.csv"
+  check "key terms of $g: the top 10 rows with G2 > 0 of sectag compare --target" python3 -c '
+import csv, html, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"<h3>" + re.escape(html.escape(sys.argv[2], quote=False)) +
+              r"</h3>.*?<table class=\"keyterms\">.*?<tbody>(.*?)</tbody>", page, re.S)
+assert m, "no key-term table for " + sys.argv[2]
+got = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+       for tr in re.findall(r"<tr>(.*?)</tr>", m.group(1), re.S)]
+rows = [r for r in csv.DictReader(open(sys.argv[3], encoding="utf-8")) if float(r["G2"]) > 0]
+want = [[r["feature"], r["f_target"], r["f_reference"], r["G2"], r["p"], r["log_ratio"]]
+        for r in rows[:10]]
+assert len(want) > 0 and got == want, (got[:2], want[:2])
+' "$TMP/report.html" "$g" "$TMP/key.csv"
+done
+
 run report "$OUT" -o "$TMP/report2.html"
 check "deterministic: a second run gives the same bytes" cmp "$TMP/report.html" "$TMP/report2.html"
 cp -r "$OUT" "$TMP/copy"
