@@ -453,8 +453,31 @@ static void S_code_desc(const S_code *k, sectag_buf *b) {
 
 /* Codes as nested <Code> elements, depth-first; children are closed
  * through a stack of open codes (no recursion). */
+static const S_codes *S_sort_labels; /* qsort has no user data */
+static int S_cmp_code_label(const void *a, const void *b) {
+  return strcmp(S_sort_labels->v[*(const size_t *)a].label,
+                S_sort_labels->v[*(const size_t *)b].label);
+}
+
+/* Per code, whether another code has the same label. Such codes are
+ * named "LABEL (ID)": QualCoder keeps one code per name and drops the
+ * codings of the others, and in any tool two codes of one name cannot be
+ * told apart. */
+static unsigned char *S_shared_labels(const S_codes *c) {
+  unsigned char *shared = sectag_xcalloc(c->n ? c->n : 1, 1);
+  size_t *v = sectag_xcalloc(c->n ? c->n : 1, sizeof *v);
+  for (size_t i = 0; i < c->n; i++) v[i] = i;
+  S_sort_labels = c;
+  sectag_sort(v, c->n, sizeof *v, S_cmp_code_label);
+  for (size_t i = 1; i < c->n; i++)
+    if (strcmp(c->v[v[i - 1]].label, c->v[v[i]].label) == 0) shared[v[i - 1]] = shared[v[i]] = 1;
+  free(v);
+  return shared;
+}
+
 static void S_write_codes(S_xml *x, const S_codes *c, sectag_buf *tmp) {
   long *open = sectag_xcalloc(c->n + 1, sizeof *open);
+  unsigned char *shared = S_shared_labels(c);
   size_t depth = 0;
   S_start(x, "Codes");
   for (size_t i = 0; i < c->n; i++) {
@@ -465,7 +488,13 @@ static void S_write_codes(S_xml *x, const S_codes *c, sectag_buf *tmp) {
     }
     S_start(x, "Code");
     S_attr(x, "guid", k->guid);
-    S_attr(x, "name", k->label);
+    if (shared[i]) {
+      sectag_buf_clear(tmp);
+      sectag_buf_printf(tmp, "%s (%s)", k->label, k->id);
+      S_attr(x, "name", sectag_buf_cstr(tmp));
+    } else {
+      S_attr(x, "name", k->label);
+    }
     S_attr(x, "isCodable", "true");
     S_attr(x, "color", sectag_qdpx_color(k->polarity));
     S_code_desc(k, tmp);
@@ -475,6 +504,7 @@ static void S_write_codes(S_xml *x, const S_codes *c, sectag_buf *tmp) {
   while (depth--) S_end(x);
   S_end(x); /* Codes */
   free(open);
+  free(shared);
 }
 
 /* ====================================================================== */

@@ -143,6 +143,29 @@ EOF
 done
 check "the .qdc starts with <?xml, no BOM" bash -c "head -c 5 '$TMP/qdc/es.qdc' | grep -qx '<?xml'"
 
+# two codes with one label: QualCoder keeps one code per name (and drops
+# the other's codings), so a shared label is named "LABEL (ID)"
+mkdir -p "$TMP/dup/in"
+printf '%s\n' 'sectag: 1' 'name: dup' 'codes:' '  sec:' '    label: Securitizing' \
+  '    polarity: securitizing' '  sec.other:' '    label: Other' "    patterns: ['guerra']" \
+  '  desec:' '    label: Desecuritizing' '    polarity: desecuritizing' '  desec.other:' \
+  '    label: Other' "    patterns: ['paz']" >"$TMP/dup/codebook.yaml"
+printf 'La guerra y la paz.\n' >"$TMP/dup/in/a.txt"
+run code -q -c "$TMP/dup/codebook.yaml" -o "$TMP/dup/out" "$TMP/dup/in"
+eq "shared labels: coded" "$status:$(errors)" "0:"
+run export qdpx "$TMP/dup/out" -o "$TMP/dup/p.qdpx" -q
+eq "shared labels: exit 0" "$status:$(errors)" "0:"
+member "$TMP/dup/p.qdpx" project.qde >"$TMP/dup/p.qde"
+eq "shared labels: both codes named LABEL (ID), the others by their label" \
+  "$(grep -o '<Code [^>]*name="[^"]*"' "$TMP/dup/p.qde" | grep -o 'name=.*' | tr '\n' ' ')" \
+  'name="Securitizing" name="Other (sec.other)" name="Desecuritizing" name="Other (desec.other)" '
+valid "$XSD_P" "$TMP/dup/p.qde" "shared labels: the project"
+tap_py "$Q/check_qdpx.py" "$TMP/dup/p.qdpx" "$TMP/dup/out" "shared labels"
+run export qdc "$TMP/dup/codebook.yaml" -o "$TMP/dup/c.qdc" -q
+eq "shared labels: the .qdc names them the same way" \
+  "$(grep -o '<Code [^>]*name="[^"]*"' "$TMP/dup/c.qdc" | grep -o 'name=.*' | tr '\n' ' ')" \
+  'name="Securitizing" name="Other (sec.other)" name="Desecuritizing" name="Other (desec.other)" '
+
 # ------------------------------------------------- help and usage errors
 run export qdpx --help
 eq "export qdpx --help: exit 0, usage, examples, exit status" \

@@ -91,6 +91,17 @@ if len(set(names)) != len(names):
     p.append("duplicate entries")
 tap("archive holds project.qde first, then sources/*.txt only; no BOM before <?xml", p)
 
+# ---- what importers index without a default: QualCoder calls
+# origin.upper() (no origin, no import), and keeps one code per name
+p = []
+if not root.get("origin"):
+    p.append("the Project has no origin")
+code_names = [c.get("name") for c in root.iter(f"{Q}Code")]
+dups = sorted({n for n in code_names if code_names.count(n) > 1})
+if dups:
+    p.append(f"code names used twice: {dups}")
+tap("the Project has an origin, and every code a name of its own", p)
+
 sources = root.findall(f"{Q}Sources/{Q}TextSource")
 texts = {}
 p = []
