@@ -5,9 +5,7 @@
 #include "import.h"
 
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>

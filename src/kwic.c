@@ -16,9 +16,7 @@
  * every byte of the text that was coded, with the hidden ranges and turns
  * marked; the sources may have moved or changed since. */
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -43,14 +41,6 @@
 /* An attribute as an owned string, or NULL. */
 static char *S_attr(const xmlNode *n, const char *name) {
   xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
-  if (!v) return NULL;
-  char *s = sectag_xstrdup((const char *)v);
-  xmlFree(v);
-  return s;
-}
-
-static char *S_xml_id(const xmlNode *n) {
-  xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"id", XML_XML_NAMESPACE);
   if (!v) return NULL;
   char *s = sectag_xstrdup((const char *)v);
   xmlFree(v);
@@ -131,7 +121,7 @@ static void S_persons(S_build *b, xmlNode *header, char *const *codes, size_t nc
   for (xmlNode *c = lp->children; c; c = c->next) {
     int grp = sectag_tei_is(c, "personGrp");
     if (!grp && !sectag_tei_is(c, "person")) continue;
-    char *id = S_xml_id(c);
+    char *id = sectag_tei_xml_id(c);
     if (!id) continue;
     char *role = S_attr(c, "role");
     char *label = NULL;
@@ -187,7 +177,7 @@ static void S_leave(S_build *b, xmlNode *n, size_t start) {
     }
     free(who);
   } else if (sectag_tei_is(n, "seg") || sectag_tei_is(n, "anchor")) {
-    char *id = S_xml_id(n);
+    char *id = sectag_tei_xml_id(n);
     if (!id) return;
     if (b->nids == b->capids) {
       b->capids = b->capids ? 2 * b->capids : 64;
@@ -247,7 +237,7 @@ static void S_taxonomy(sectag_tei_doc *t, xmlNode *header) {
   size_t cap = 0;
   for (xmlNode *tx = cd->children; tx; tx = tx->next) {
     if (!sectag_tei_is(tx, "taxonomy")) continue;
-    char *tid = S_xml_id(tx);
+    char *tid = sectag_tei_xml_id(tx);
     int groups = tid && strcmp(tid, "sectag-groups") == 0;
     free(tid);
     if (groups) continue;
@@ -255,7 +245,7 @@ static void S_taxonomy(sectag_tei_doc *t, xmlNode *header) {
     xmlNode *n = tx->children;
     while (n) {
       if (sectag_tei_is(n, "category")) {
-        char *id = S_xml_id(n);
+        char *id = sectag_tei_xml_id(n);
         if (id) {
           if (t->ncodes == cap) {
             cap = cap ? 2 * cap : 32;
@@ -344,6 +334,15 @@ xmlDocPtr sectag_tei_parse(const char *path, const char *src, size_t len, sectag
   return x;
 }
 
+xmlDocPtr sectag_tei_parse_file(const char *path, sectag_error *err) {
+  char *src = NULL;
+  size_t len = 0;
+  if (sectag_read_file(path, &src, &len, err) != 0) return NULL;
+  xmlDocPtr x = sectag_tei_parse(path, src, len, err);
+  free(src);
+  return x;
+}
+
 static void S_build_free(S_build *b) {
   sectag_buf_free(&b->text);
   free(b->hidden);
@@ -427,11 +426,7 @@ static size_t S_move(size_t pos, const S_shift *v, size_t n) {
 int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
                         const char *source, size_t source_len, sectag_error *err) {
   memset(t, 0, sizeof *t);
-  char *src = NULL;
-  size_t len = 0;
-  if (sectag_read_file(path, &src, &len, err) != 0) return -1;
-  xmlDocPtr x = sectag_tei_parse(path, src, len, err);
-  free(src);
+  xmlDocPtr x = sectag_tei_parse_file(path, err);
   if (!x) return -1;
   xmlNode *tei = xmlDocGetRootElement(x);
   xmlNode *body = sectag_tei_child(sectag_tei_child(tei, "text"), "body");

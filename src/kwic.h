@@ -78,6 +78,9 @@ typedef struct sectag_tei_doc {
  * captured (nothing printed). Returns the tree (free with xmlFreeDoc), or
  * NULL with err (SECTAG_ERR_INPUT: path, line and column, what to do). */
 xmlDocPtr sectag_tei_parse(const char *path, const char *src, size_t len, sectag_error *err);
+/* The same for the file at path (err from sectag_read_file when it cannot
+ * be read). */
+xmlDocPtr sectag_tei_parse_file(const char *path, sectag_error *err);
 
 int sectag_tei_doc_load(sectag_tei_doc *t, const char *path, const char *doc_id,
                         const char *source, size_t source_len, sectag_error *err);

@@ -330,14 +330,6 @@ static long S_code_find(const S_codes *c, const char *id) {
   return -1;
 }
 
-static char *S_xml_id(const xmlNode *n) {
-  xmlChar *v = xmlGetNsProp(n, BAD_CAST "id", XML_XML_NAMESPACE);
-  if (!v) return NULL;
-  char *s = sectag_xstrdup((const char *)v);
-  xmlFree(v);
-  return s;
-}
-
 /* <category xml:id n="POLARITY"><catDesc><term>LABEL</term>: DEFINITION
  * </catDesc> ... (render_tei.c S_category): one code. */
 static size_t S_category(S_codes *c, xmlNode *cat, const char *id, long parent,
@@ -370,20 +362,15 @@ static size_t S_category(S_codes *c, xmlNode *cat, const char *id, long parent,
  * taxonomy's bibl/title. Without recursion: a hostile file cannot
  * overflow the stack. Returns 0, or -1 when the file does not parse. */
 static int S_codes_from_tei(S_codes *c, const char *path, sectag_buf *tmp) {
-  char *src = NULL;
-  size_t len = 0;
   sectag_error e = SECTAG_ERROR_INIT;
-  xmlDocPtr x = NULL;
-  if (sectag_read_file(path, &src, &len, &e) == 0) /* parsed as sectag_tei_doc_load does */
-    x = sectag_tei_parse(path, src, len, &e);
-  free(src);
+  xmlDocPtr x = sectag_tei_parse_file(path, &e); /* as sectag_tei_doc_load does */
   sectag_error_clear(&e);
   if (!x) return -1;
   xmlNode *header = sectag_tei_child(xmlDocGetRootElement(x), "teiHeader");
   xmlNode *cd = sectag_tei_child(sectag_tei_child(header, "encodingDesc"), "classDecl");
   for (xmlNode *tx = cd ? cd->children : NULL; tx; tx = tx->next) {
     if (!sectag_tei_is(tx, "taxonomy")) continue;
-    char *tid = S_xml_id(tx);
+    char *tid = sectag_tei_xml_id(tx);
     int groups = tid && strcmp(tid, "sectag-groups") == 0;
     free(tid);
     if (groups) continue;
@@ -400,7 +387,7 @@ static int S_codes_from_tei(S_codes *c, const char *path, sectag_buf *tmp) {
     xmlNode *n = tx->children;
     while (n) {
       if (sectag_tei_is(n, "category")) {
-        char *id = S_xml_id(n);
+        char *id = sectag_tei_xml_id(n);
         long me = -1;
         if (id && S_code_find(c, id) < 0) {
           me = (long)S_category(c, n, id, depth ? parents[depth - 1] : -1, tmp);

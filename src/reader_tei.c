@@ -34,7 +34,6 @@
  * declared (&nbsp; with a DOCTYPE naming an external DTD) is an error too,
  * rather than text silently lost. */
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 

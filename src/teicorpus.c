@@ -23,9 +23,7 @@
  * the prefixed ids of different documents distinct; text ids are also kept
  * apart from the first part of every category id of the corpus header. */
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
 
 #include <errno.h>
@@ -159,27 +157,13 @@ static char *S_unique_id(const char *doc_id, S_set *used) {
  * as text, blank text kept), so that its text nodes are those
  * sectag_tei_doc_load reads. */
 static xmlDocPtr S_parse(const char *path, sectag_error *err) {
-  char *src = NULL;
-  size_t len = 0;
-  if (sectag_read_file(path, &src, &len, err) != 0) {
-    err->code = SECTAG_ERR_INPUT;
-    return NULL;
-  }
-  xmlDocPtr x = sectag_tei_parse(path, src, len, err);
-  free(src);
+  xmlDocPtr x = sectag_tei_parse_file(path, err);
+  if (!x) err->code = SECTAG_ERR_INPUT; /* a file that cannot be read too */
   return x;
 }
 
 /* ====================================================================== */
 /* One document                                                            */
-
-static char *S_xml_id(const xmlNode *n) {
-  xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"id", XML_NS);
-  if (!v) return NULL;
-  char *s = sectag_xstrdup((const char *)v);
-  xmlFree(v);
-  return s;
-}
 
 /* The taxonomies of classDecl: the codebook's (no xml:id) and the
  * groups' (xml:id sectag-groups). */
@@ -188,7 +172,7 @@ static void S_taxonomies(xmlNode *enc, xmlNode **codebook, xmlNode **groups) {
   xmlNode *cd = sectag_tei_child(enc, "classDecl");
   for (xmlNode *t = cd ? cd->children : NULL; t; t = t->next) {
     if (!sectag_tei_is(t, "taxonomy")) continue;
-    char *id = S_xml_id(t);
+    char *id = sectag_tei_xml_id(t);
     if (id && strcmp(id, "sectag-groups") == 0) {
       if (!*groups) *groups = t;
     } else if (!*codebook) {
@@ -249,7 +233,7 @@ static xmlNode *S_next_elem(xmlNode *n, const xmlNode *root, const xmlNode *skip
 
 static void S_collect_ids(S_ids *s, xmlNode *root, const xmlNode *skip) {
   for (xmlNode *n = root; n; n = S_next_elem(n, root, skip)) {
-    char *id = S_xml_id(n);
+    char *id = sectag_tei_xml_id(n);
     if (!id) continue;
     if (s->nids == s->cap) {
       s->cap = s->cap ? 2 * s->cap : 64;
@@ -684,7 +668,7 @@ static int S_document(S_run *r, size_t row, sectag_error *err) {
     S_set_add(&used, "group");
     if (tax) {
       for (xmlNode *n = tax; n; n = sectag_textbuild_next(n, tax, 0)) {
-        char *id = n->type == XML_ELEMENT_NODE ? S_xml_id(n) : NULL;
+        char *id = n->type == XML_ELEMENT_NODE ? sectag_tei_xml_id(n) : NULL;
         if (!id) continue;
         id[strcspn(id, ".")] = '\0';
         S_set_add(&used, id);
@@ -714,7 +698,7 @@ static int S_document(S_run *r, size_t row, sectag_error *err) {
   }
   /* the group, if any, must be one documents.csv announced */
   for (xmlNode *c = groups ? groups->children : NULL; c; c = c->next) {
-    char *gid = sectag_tei_is(c, "category") ? S_xml_id(c) : NULL;
+    char *gid = sectag_tei_is(c, "category") ? sectag_tei_xml_id(c) : NULL;
     int known = !gid || S_set_has(&r->groups, gid);
     if (!known)
       sectag_error_set(err, SECTAG_ERR_INPUT, path, 0, 0,

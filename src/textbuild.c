@@ -129,6 +129,14 @@ int sectag_tei_is(const xmlNode *n, const char *name) {
          (!n->ns || xmlStrEqual(n->ns->href, (const xmlChar *)SECTAG_TEI_NS));
 }
 
+char *sectag_tei_xml_id(const xmlNode *n) {
+  xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"id", XML_XML_NAMESPACE);
+  if (!v) return NULL;
+  char *s = sectag_xstrdup((const char *)v);
+  xmlFree(v);
+  return s;
+}
+
 xmlNode *sectag_tei_child(const xmlNode *n, const char *name) {
   if (!n) return NULL;
   for (xmlNode *c = n->children; c; c = c->next)

@@ -87,5 +87,7 @@ xmlNode *sectag_textbuild_next(xmlNode *n, const xmlNode *root, int skip);
 int sectag_tei_is(const xmlNode *n, const char *name);
 /* The first child of n that is the TEI element `name`, or NULL. */
 xmlNode *sectag_tei_child(const xmlNode *n, const char *name);
+/* n's xml:id (owned, free with free()), or NULL when it has none. */
+char *sectag_tei_xml_id(const xmlNode *n);
 
 #endif
