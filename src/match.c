@@ -27,6 +27,7 @@
 #include "codebook.h"
 #include "document.h"
 #include "error.h"
+#include "expand.h"
 #include "prefilter.h"
 
 #define SECTAG_WINDOW ((size_t)65536)
@@ -89,6 +90,10 @@ struct sectag_matcher {
   sectag_prefilter *pf;
   unsigned char *prefiltered; /* per rule: 1 if its start literals are in pf */
   size_t nprefiltered;
+  /* per rule: the list of strings a prefiltered rule stands for (expand.h),
+   * checked at its candidate starts before PCRE2 is asked; NULL for most */
+  sectag_expand **expand;
+  size_t nexpand;
 };
 
 /* Finds an upper-case letter that the pattern would try to match literally
@@ -400,6 +405,13 @@ static size_t S_word_at(const sectag_doc *d, const S_wrule *w, size_t i, size_t 
   return t;
 }
 
+/* SECTAG_NO_EXPAND=1: every candidate is confirmed by PCRE2 (for tests that
+ * compare the two). */
+static int S_no_expand(void) {
+  const char *off = getenv("SECTAG_NO_EXPAND");
+  return off && *off && strcmp(off, "0") != 0;
+}
+
 sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err) {
   sectag_matcher *m = sectag_xcalloc(1, sizeof *m);
   m->cb = cb;
@@ -428,6 +440,11 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
     m->prefiltered[i] = 1;
     m->nprefiltered++;
     sectag_litset_free(&ls);
+    if (!r->partial && !S_no_expand()) {
+      if (!m->expand) m->expand = sectag_xcalloc(cb->nrules, sizeof *m->expand);
+      m->expand[i] = sectag_expand_new(norm.ptr, norm.len);
+      m->nexpand += m->expand[i] != NULL;
+    }
   }
   if (m->pf && sectag_prefilter_compile(m->pf) != 0) { /* scan every rule in full */
     sectag_prefilter_free(m->pf);
@@ -435,6 +452,10 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
     free(m->prefiltered);
     m->prefiltered = NULL;
     m->nprefiltered = 0;
+    for (size_t i = 0; m->expand && i < cb->nrules; i++) sectag_expand_free(m->expand[i]);
+    free(m->expand);
+    m->expand = NULL;
+    m->nexpand = 0;
   }
   if (S_contexts_compile(m, &norm, err) != 0) goto fail;
   S_words_index(m);
@@ -473,6 +494,8 @@ void sectag_matcher_free(sectag_matcher *m) {
   free(m->general);
   sectag_prefilter_free(m->pf);
   free(m->prefiltered);
+  for (size_t i = 0; m->expand && i < m->cb->nrules; i++) sectag_expand_free(m->expand[i]);
+  free(m->expand);
   for (size_t i = 0; i < m->nwarnings; i++) sectag_error_clear(&m->warnings[i]);
   free(m->warnings);
   free(m);
@@ -503,6 +526,14 @@ static int S_callout(pcre2_callout_block *blk, void *data) {
   if (blk->current_position <= blk->start_match) return 1;
   if (!(bound[blk->current_position] & SECTAG_BOUND_END)) return 1;
   return d->nbarriers && S_crosses(d, blk->start_match, blk->current_position) ? 1 : 0;
+}
+
+/* The end callout (S_callout, number 2) for a match [s, e) found by
+ * comparing bytes (expand.h). */
+static int S_end_ok(size_t s, size_t e, void *data) {
+  const sectag_doc *d = data;
+  if (e <= s || !(d->bound[e] & SECTAG_BOUND_END)) return 0;
+  return !(d->nbarriers && S_crosses(d, s, e));
 }
 
 static int S_cmp_longest(const void *a, const void *b) {
@@ -621,21 +652,29 @@ static int S_run_rule_at(const sectag_matcher *m, sectag_doc *d, size_t ri,
   const pcre2_code *re = m->re[ri];
   const PCRE2_SPTR subj = (PCRE2_SPTR)d->shadow;
   const int partial = m->cb->rules[ri].partial;
+  const sectag_expand *x = m->expand ? m->expand[ri] : NULL;
   size_t len = d->shadow_len, next = 0;
   for (size_t k = 0; k < nc; k++) {
     size_t start = c[k].pos;
     if (start < next) continue;
     /* the start callout would refuse it: no need to ask PCRE2 */
     if (!partial && !(d->bound[start] & SECTAG_BOUND_START)) continue;
-    pcre2_set_offset_limit(mc, start);
-    int rc = pcre2_match(re, subj, len, start, PCRE2_NO_UTF_CHECK, md, mc);
-    if (rc == PCRE2_ERROR_NOMATCH) continue;
-    if (rc < 0) {
-      S_gave_up(m, d, ri, rc, start, err);
-      return -1;
+    size_t s = start, e = start;
+    int ex = x ? sectag_expand_at(x, d->shadow, len, start, S_end_ok, d, &e)
+               : SECTAG_EXPAND_UNSURE;
+    if (ex == SECTAG_EXPAND_NOMATCH) continue;
+    if (ex == SECTAG_EXPAND_UNSURE) {
+      pcre2_set_offset_limit(mc, start);
+      int rc = pcre2_match(re, subj, len, start, PCRE2_NO_UTF_CHECK, md, mc);
+      if (rc == PCRE2_ERROR_NOMATCH) continue;
+      if (rc < 0) {
+        S_gave_up(m, d, ri, rc, start, err);
+        return -1;
+      }
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+      s = ov[0];
+      e = ov[1];
     }
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-    size_t s = ov[0], e = ov[1];
     if (e <= s) continue; /* cannot happen: rules never match empty text */
     if (*n == *cap) {
       *cap = *cap ? *cap * 2 : 64;

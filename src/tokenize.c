@@ -515,13 +515,15 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
     if (b0 == ' ' || b0 == '\n' || b0 == '\t' || b0 == '\r') {
       size_t p = pos;
       int breaks = 0;
-      for (; p < st.len; p++) {
-        unsigned char d = st.t[p];
+      const unsigned char *const tx = st.t;
+      const size_t tlen = st.len;
+      for (; p < tlen; p++) {
+        unsigned char d = tx[p];
         if (d == ' ' || d == '\t') continue;
         if (d == '\n')
           breaks++;
         else if (d == '\r')
-          breaks += !(p + 1 < st.len && st.t[p + 1] == '\n');
+          breaks += !(p + 1 < tlen && tx[p + 1] == '\n');
         else
           break;
       }
@@ -548,8 +550,12 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
        * is not plain after all, the slow path writes over the copy) */
       char *sh = st.shadow.ptr + nstart;
       uint32_t *mp = st.map + nstart;
-      for (; q < st.len; q++) {
-        unsigned char x = S_lower_alnum[st.t[q]];
+      /* locals: the stores through sh and mp could alias st, which would
+       * make the compiler reload st.t and st.len on every byte */
+      const unsigned char *const tx = st.t;
+      const size_t tlen = st.len;
+      for (; q < tlen; q++) {
+        unsigned char x = S_lower_alnum[tx[q]];
         if (!x) break;
         *sh++ = (char)x;
         *mp++ = (uint32_t)q;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "expand_check.h"
 #include "harness.h"
 #include "prefilter.h"
 #include "sectag.h"
@@ -42,12 +43,92 @@ static void S_case(const char *pattern, const char *want) {
   free(got);
 }
 
-/* ------------------------------------------------ prefilter vs full scan */
 static unsigned long S_rng = 12345;
 static unsigned S_rand(unsigned n) {
   S_rng = S_rng * 6364136223846793005UL + 1442695040888963407UL;
   return (unsigned)((S_rng >> 33) % n);
 }
+
+/* ------------------------------------------------------------ expansions
+ * The strings of a finite pattern in PCRE2's order, joined with '|', or
+ * "(none)". */
+static void S_expand_case(const char *pattern, const char *want) {
+  sectag_expand *x = sectag_expand_new(pattern, strlen(pattern));
+  sectag_buf b = SECTAG_BUF_INIT;
+  if (!x) sectag_buf_puts(&b, "(none)");
+  for (size_t i = 0; i < sectag_expand_count(x); i++) {
+    char *d = sectag_expand_describe(x, i);
+    if (i) sectag_buf_putc(&b, '|');
+    sectag_buf_puts(&b, d);
+    free(d);
+  }
+  sectag_expand_free(x);
+  char name[256];
+  snprintf(name, sizeof name, "expansion of %s", pattern);
+  TEST_EQ_STR(b.ptr ? b.ptr : "", want, name);
+  sectag_buf_free(&b);
+}
+
+/* expand.c against PCRE2 (expand_check.h) at every start of random texts
+ * built from pieces that exercise every path: plain words, a single space,
+ * runs of spaces, tabs and newlines, a no-break space, accented and
+ * non-Latin letters, digits, underscores, punctuation. */
+static const char *const S_pieces[] = {
+    "war", "wars", "warfare", "the", "on", "mano", "dura", "guerra", "guerras", "a", "aa",
+    "x", "utilised", "utilized", "enemy", "enemies", "terror", "terrorism", "acción",
+    "acciones", "niño", "_", "7", "é", "drugs", "of", "peace", "e", "fight", "ab", "abc",
+    "mano dura", "mano  dura", "war on", "of the peace", "guerras a"};
+static const char *const S_gaps[] = {
+    " ", " ", " ", " ", " ", " ", "", "  ", "\t", "\n", "\xc2\xa0", "-", ".", ",", "\xcc\x81",
+    "\xe3\x80\x80", " .", "'"};
+
+static const char *const S_expand_patterns[] = {
+    "war", "wars?", "war(?:s|fare)?", "wars??", "(?:war|peace)\\s+on", "mano\\s+dura",
+    "mano\\s*dura", "mano\\s?dura", "mano\\sdura", "mano dura", "[sz]eguridad",
+    "utili[sz]ed", "(?:the\\s+)?war", "(?:the\\s+)??war", "aa|aaa", "a(?:a|aa)?",
+    "the|on|no", "acci(?:ón|ones)", "niño", "x", "drugs\\.?", "war\\w*", "war\\w+",
+    "terror\\w*", "(?:enem(?:y|ies))\\w*", "a?\\w*", "(war)(s)?", "guerras?\\s+a\\w*",
+    "é", "e\\s*\\.", "of\\s+(?:the\\s+)?peace", "[_7]x", "x\\.\\-"};
+
+static void S_expand_random(int rounds) {
+  size_t npat = sizeof S_expand_patterns / sizeof *S_expand_patterns;
+  size_t npieces = sizeof S_pieces / sizeof *S_pieces;
+  for (size_t p = 0; p < npat; p++) {
+    const char *pat = S_expand_patterns[p];
+    size_t sure = 0, unsure = 0, matches = 0;
+    int ran = 0;
+    char bad[512] = "";
+    for (int r = 0; r < rounds && !*bad; r++) {
+      sectag_buf t = SECTAG_BUF_INIT;
+      size_t n = 5 + S_rand(40);
+      for (size_t i = 0; i < n; i++) {
+        sectag_buf_puts(&t, S_pieces[S_rand((unsigned)npieces)]);
+        sectag_buf_puts(&t, S_gaps[S_rand((unsigned)(sizeof S_gaps / sizeof *S_gaps))]);
+      }
+      expand_check_result res;
+      if (expand_check(pat, strlen(pat), t.ptr, t.len, (unsigned)r, &res) == 0) {
+        ran++;
+        sure += res.sure;
+        unsure += res.unsure;
+        matches += res.matches;
+        if (res.first_bad >= 0)
+          snprintf(bad, sizeof bad, "at %ld of \"%.200s\" (seed %u): PCRE2 %s %zu, expand %s %zu",
+                   res.first_bad, t.ptr, res.seed, res.want ? "matches to" : "fails",
+                   res.want_end, res.got == 1 ? "matches to" : "fails", res.got_end);
+      }
+      sectag_buf_free(&t);
+    }
+    char name[256];
+    snprintf(name, sizeof name,
+             "expansion of %s = PCRE2 on %d random texts (%zu sure answers, %zu matches, %zu "
+             "left to PCRE2)",
+             pat, ran, sure, matches, unsure);
+    TEST_OK(ran == rounds && !*bad && sure > 0, name);
+    if (*bad) test_diag_lines("first difference", bad);
+  }
+}
+
+/* ------------------------------------------------ prefilter vs full scan */
 
 static const char *const S_words[] = {
     "war", "wars", "warfare", "peace", "the", "on", "drugs", "mano", "dura", "guerra",
@@ -58,7 +139,8 @@ static const char *const S_rules[] = {
     "war", "wars?", "war\\\\w*", "(?:war|peace)\\\\s+on", "mano\\\\s+dura", "\\\\bguerra\\\\b",
     "[sz]eguridad", "(?:the\\\\s+)?war", "a+", "aa|aaa", "a{2,3}", "no\\\\s+(?:hay\\\\s+)?guerra",
     "abrazos,?\\\\s+no\\\\s+balazos", "(?<=the )war", "(?=wa)w\\\\w+", "the|on|no",
-    "acci(?:ón|ones)", "niño", "x", "\\\\w+ar", "(a|aa)+", "drugs\\\\.?", "paz|peace|war"};
+    "acci(?:ón|ones)", "niño", "x", "\\\\w+ar", "(a|aa)+", "drugs\\\\.?", "paz|peace|war",
+    "(?:the\\\\s*)??war", "guerr\\\\w+", "wars??", "a(?:a|aa)?", "mano\\\\s?dura"};
 
 static char *S_text(size_t words) {
   sectag_buf b = SECTAG_BUF_INIT;
@@ -217,6 +299,55 @@ int main(void) {
     S_case(b.ptr, "w0");
     sectag_buf_free(&b);
   }
+  /* expansions: PCRE2's order of trying */
+  S_expand_case("war", "war");
+  S_expand_case("wars?", "wars|war");
+  S_expand_case("wars??", "war|wars");
+  S_expand_case("enem(?:y|ies)", "enemy|enemies");
+  S_expand_case("conclu(?:sively|sions|sion)", "conclusively|conclusions|conclusion");
+  S_expand_case("(?:war|fight)\\s+on", "war\\s+on|fight\\s+on");
+  S_expand_case("mano\\s*dura", "mano\\s+dura|manodura");
+  S_expand_case("mano\\s?dura", "mano\\sdura|manodura");
+  S_expand_case("(?:the\\s+)?war", "the\\s+war|war");
+  S_expand_case("(?:the\\s+)??war", "war|the\\s+war");
+  S_expand_case("utili[sz]ed", "utilised|utilized");
+  S_expand_case("[aáa]b", "ab|áb");
+  S_expand_case("terror\\w*", "terror\\w*");
+  S_expand_case("(?:ab|a)\\w+", "ab\\w+|a\\w+");
+  S_expand_case("a?\\w*", "a\\w*|\\w*");
+  S_expand_case("drugs\\.?", "drugs.|drugs");
+  S_expand_case("(war)(s)?", "wars|war");
+  S_expand_case("a(?:b|)c", "abc|ac");
+  S_expand_case("aa|aa|a", "aa|a");
+  /* not finite, or not read: PCRE2 confirms */
+  S_expand_case("wars*", "(none)");
+  S_expand_case("war\\w*s", "(none)");
+  S_expand_case("a|b\\w*", "(none)");
+  S_expand_case("war\\\\w*", "(none)");
+  S_expand_case("(?i)war", "(none)");
+  S_expand_case("(?>ab|a)b", "(none)");
+  S_expand_case("(?=w)war", "(none)");
+  S_expand_case("\\bwar", "(none)");
+  S_expand_case("wa.", "(none)");
+  S_expand_case("[a-z]ar", "(none)");
+  S_expand_case("[^a]ar", "(none)");
+  S_expand_case("a{2}", "(none)");
+  S_expand_case("a?+b", "(none)");
+  S_expand_case("\\s+?x", "(none)");
+  S_expand_case("\\s{2}x", "(none)");
+  S_expand_case("\\Qa.b\\E", "(none)");
+  S_expand_case("\\x41", "(none)");
+  S_expand_case("(?<n>a)", "(none)");
+  S_expand_case("(a", "(none)");
+  S_expand_case("a)", "(none)");
+  S_expand_case("a\\", "(none)");
+  {
+    sectag_buf b = SECTAG_BUF_INIT; /* 2^9 strings: over the limit */
+    for (int i = 0; i < 9; i++) sectag_buf_puts(&b, "(?:a|b)");
+    S_expand_case(b.ptr, "(none)");
+    sectag_buf_free(&b);
+  }
+  S_expand_random(200);
   S_equivalence(0, 0, 300);
   S_equivalence(1, 0, 300);
   S_equivalence(1, 1, 200);

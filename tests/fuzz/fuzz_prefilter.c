@@ -1,12 +1,16 @@
-/* fuzz_prefilter.c: the start literals of prefilter.c are a guarantee.
+/* fuzz_prefilter.c: the start literals of prefilter.c are a guarantee, and
+ * the expansions of expand.c answer as PCRE2 does.
  * Input: a pattern (up to the first newline) and a text (the rest). When
  * sectag_regex_prefixes gives the pattern a set of literals, every position
  * where PCRE2 finds a match of the pattern (tried alone, as match.c does)
- * must begin with one of them; otherwise the prefilter would lose matches. */
+ * must begin with one of them; otherwise the prefilter would lose matches.
+ * When sectag_expand_new gives it an expansion, sectag_expand_at must give
+ * PCRE2's match at every start where it is sure (expand_check.h). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
 
+#include "expand_check.h"
 #include "fuzz.h"
 #include "prefilter.h"
 
@@ -24,6 +28,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *pat = (const char *)data, *text = nl + 1;
   size_t tlen = size - plen - 1;
   if (plen == 0 || plen > 256 || tlen > 1024) return 0;
+
+  expand_check_result ex;
+  if (expand_check(pat, plen, text, tlen, (unsigned)(plen * 31 + tlen), &ex) == 0 &&
+      ex.first_bad >= 0) {
+    fprintf(stderr, "pattern %.*s at %ld: PCRE2 %s %zu, expansion %s %zu\n", (int)plen, pat,
+            ex.first_bad, ex.want ? "matches to" : "fails", ex.want_end,
+            ex.got == SECTAG_EXPAND_MATCH ? "matches to" : "fails", ex.got_end);
+    abort();
+  }
 
   sectag_litset ls;
   if (!sectag_regex_prefixes(pat, plen, &ls)) return 0;
