@@ -65,7 +65,7 @@ void sectag_buf_grow(sectag_buf *b, size_t extra) {
   b->cap = cap;
 }
 
-void sectag_buf_put(sectag_buf *b, const void *data, size_t len) {
+void sectag_buf_put_grow(sectag_buf *b, const void *data, size_t len) {
   sectag_buf_grow(b, len);
   if (len) memcpy(b->ptr + b->len, data, len);
   b->len += len;
@@ -74,7 +74,7 @@ void sectag_buf_put(sectag_buf *b, const void *data, size_t len) {
 
 void sectag_buf_puts(sectag_buf *b, const char *s) { sectag_buf_put(b, s, strlen(s)); }
 
-void sectag_buf_putc(sectag_buf *b, int c) {
+void sectag_buf_putc_grow(sectag_buf *b, int c) {
   sectag_buf_grow(b, 1);
   b->ptr[b->len++] = (char)c;
   b->ptr[b->len] = '\0';

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct sectag_buf {
   char *ptr;
@@ -27,9 +28,30 @@ void sectag_buf_init(sectag_buf *b);
 void sectag_buf_free(sectag_buf *b);
 void sectag_buf_clear(sectag_buf *b);            /* len = 0, keep memory */
 void sectag_buf_grow(sectag_buf *b, size_t extra); /* room for extra more bytes */
-void sectag_buf_put(sectag_buf *b, const void *data, size_t len);
+void sectag_buf_put_grow(sectag_buf *b, const void *data, size_t len);
 void sectag_buf_puts(sectag_buf *b, const char *s);
-void sectag_buf_putc(sectag_buf *b, int c);
+void sectag_buf_putc_grow(sectag_buf *b, int c);
+
+/* Appends bytes, or one byte: inline while there is room (the tokenizer and
+ * the writers append a few bytes at a time, millions of times). */
+static inline void sectag_buf_put(sectag_buf *b, const void *data, size_t len) {
+  if (b->ptr && len < b->cap - b->len) {
+    memcpy(b->ptr + b->len, data, len);
+    b->len += len;
+    b->ptr[b->len] = '\0';
+  } else {
+    sectag_buf_put_grow(b, data, len);
+  }
+}
+
+static inline void sectag_buf_putc(sectag_buf *b, int c) {
+  if (b->len + 1 < b->cap) {
+    b->ptr[b->len++] = (char)c;
+    b->ptr[b->len] = '\0';
+  } else {
+    sectag_buf_putc_grow(b, c);
+  }
+}
 void sectag_buf_printf(sectag_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sectag_buf_vprintf(sectag_buf *b, const char *fmt, va_list ap);

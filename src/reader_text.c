@@ -62,10 +62,21 @@ static long S_find_date_line(const sectag_doc *doc, size_t stop, char iso[11]) {
   for (size_t l = 0; l < doc->nlines && seen < S_DATE_LINES; l++) {
     size_t a = doc->lines[l] < doc->body ? doc->body : doc->lines[l];
     if (a >= stop || a >= doc->len) break;
-    size_t b = S_line_end(doc, a);
-    if (S_blank(doc->text, a, b) || S_all_hidden(doc, a, b)) continue;
+    /* only a short line can be a date line: look no further than that
+     * (a transcript may be one line of megabytes) unless what was seen is
+     * blank or hidden and the rest decides */
+    size_t b = a;
+    while (b < doc->len && b - a <= S_DATE_LINE_MAX && doc->text[b] != '\n' &&
+           doc->text[b] != '\r')
+      b++;
+    int longer = b - a > S_DATE_LINE_MAX;
+    if (S_blank(doc->text, a, b) || S_all_hidden(doc, a, b)) {
+      if (!longer) continue;
+      b = S_line_end(doc, a);
+      if (S_blank(doc->text, a, b) || S_all_hidden(doc, a, b)) continue;
+    }
     seen++;
-    if (b - a > S_DATE_LINE_MAX) continue;
+    if (longer) continue;
     if (sectag_date_find(doc->text + a, b - a, iso) == 0) return (long)l;
   }
   return -1;

@@ -32,6 +32,7 @@ typedef struct {
   unsigned long first_bad_cp;
   int rc; /* < 0 once libxml2 failed */
   char **person_ids; /* per speaker: its xml:id in this file */
+  char **code_refs;  /* per code: "#ID", the value of ana */
   char *group_id;    /* the group's category xml:id */
 } S_tei;
 
@@ -171,6 +172,32 @@ static void S_attr(S_tei *t, const char *name, const char *value) {
   char *c = S_clean(value);
   X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST(c ? c : value)));
   free(c);
+}
+
+/* An attribute whose value holds nothing XML would escape: an id or a
+ * pointer built from code ids (XML names, checked by the codebook reader)
+ * and numbers. Written as it is, without a scan for what to escape. */
+static void S_attr_safe(S_tei *t, const char *name, const char *value, size_t len) {
+  X(xmlTextWriterStartAttribute(t->w, BAD_CAST name));
+  X(xmlTextWriterWriteRawLen(t->w, BAD_CAST value, (int)len));
+  X(xmlTextWriterEndAttribute(t->w));
+}
+
+/* PREFIX, n in decimal and SUFFIX into buf (room for 64 bytes); returns the
+ * length. The ids of sentences and matches: s12, m3, #m3.start. */
+static size_t S_fmt_id(char *buf, const char *prefix, size_t n, const char *suffix) {
+  size_t len = strlen(prefix);
+  memcpy(buf, prefix, len);
+  char digits[24];
+  size_t k = 0;
+  do {
+    digits[k++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  while (k) buf[len++] = digits[--k];
+  size_t sl = strlen(suffix);
+  memcpy(buf + len, suffix, sl + 1);
+  return len + sl;
 }
 
 static void S_start(S_tei *t, const char *name) {
@@ -426,8 +453,7 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
       const sectag_span *ss = &d->sentences[s];
       S_text(t, pos, ss->start);
       S_start(t, "s");
-      snprintf(id, sizeof id, "s%zu", s + 1);
-      S_attr(t, "xml:id", id);
+      S_attr_safe(t, "xml:id", id, S_fmt_id(id, "s", s + 1, ""));
       pos = ss->start;
       while (e < nev && ev[e].sent == s) {
         const S_event *v = &ev[e++];
@@ -438,16 +464,15 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
           S_end(t);
         } else if (v->order == 3) {
           S_start(t, "seg");
-          snprintf(id, sizeof id, "m%zu", v->m + 1);
-          S_attr(t, "xml:id", id);
-          S_attr(t, "type", sectag_polarity_name(cb->codes[mt->code].polarity));
-          sectag_buf_clear(&t->scratch);
-          sectag_buf_printf(&t->scratch, "#%s", cb->codes[mt->code].id);
-          S_attr(t, "ana", t->scratch.ptr);
+          S_attr_safe(t, "xml:id", id, S_fmt_id(id, "m", v->m + 1, ""));
+          const char *pol = sectag_polarity_name(cb->codes[mt->code].polarity);
+          S_attr_safe(t, "type", pol, strlen(pol));
+          const char *ref = t->code_refs[mt->code];
+          S_attr_safe(t, "ana", ref, strlen(ref));
         } else {
           S_start(t, "anchor");
-          snprintf(id, sizeof id, "m%zu.%s", v->m + 1, v->order == 2 ? "start" : "end");
-          S_attr(t, "xml:id", id);
+          S_attr_safe(t, "xml:id", id,
+                      S_fmt_id(id, "m", v->m + 1, v->order == 2 ? ".start" : ".end"));
           S_end(t);
         }
       }
@@ -484,18 +509,15 @@ static void S_standoff(S_tei *t, const sectag_codebook *cb, const unsigned char 
   for (size_t i = 0; i < d->nmatches; i++) {
     const sectag_match *mt = &d->matches[i];
     S_start(t, "span");
-    S_attr(t, "type", sectag_polarity_name(cb->codes[mt->code].polarity));
-    sectag_buf_clear(&t->scratch);
-    sectag_buf_printf(&t->scratch, "#%s", cb->codes[mt->code].id);
-    S_attr(t, "ana", t->scratch.ptr);
+    const char *pol = sectag_polarity_name(cb->codes[mt->code].polarity);
+    S_attr_safe(t, "type", pol, strlen(pol));
+    const char *ref = t->code_refs[mt->code];
+    S_attr_safe(t, "ana", ref, strlen(ref));
     if (mark[i] == MARK_SEG) {
-      snprintf(id, sizeof id, "#m%zu", i + 1);
-      S_attr(t, "target", id);
+      S_attr_safe(t, "target", id, S_fmt_id(id, "#m", i + 1, ""));
     } else {
-      snprintf(id, sizeof id, "#m%zu.start", i + 1);
-      S_attr(t, "from", id);
-      snprintf(id, sizeof id, "#m%zu.end", i + 1);
-      S_attr(t, "to", id);
+      S_attr_safe(t, "from", id, S_fmt_id(id, "#m", i + 1, ".start"));
+      S_attr_safe(t, "to", id, S_fmt_id(id, "#m", i + 1, ".end"));
     }
     S_attr(t, "n", cb->rules[mt->rule].id);
     S_end(t);
@@ -550,6 +572,13 @@ static void S_ids(S_tei *t, const sectag_codebook *cb) {
     sectag_buf_puts(&b, id);
     t->person_ids[i] = sectag_buf_detach(&b);
   }
+  t->code_refs = sectag_xcalloc(cb->ncodes + 1, sizeof *t->code_refs);
+  for (size_t i = 0; i < cb->ncodes; i++) {
+    sectag_buf b = SECTAG_BUF_INIT;
+    sectag_buf_putc(&b, '#');
+    sectag_buf_puts(&b, cb->codes[i].id);
+    t->code_refs[i] = sectag_buf_detach(&b);
+  }
   if (d->group) {
     char *slug = sectag_slug(d->group, strlen(d->group));
     sectag_buf b = SECTAG_BUF_INIT;
@@ -559,19 +588,30 @@ static void S_ids(S_tei *t, const sectag_codebook *cb) {
   }
 }
 
+/* The writer's output: libxml2 hands over what it has buffered (4 KiB at a
+ * time) and sectag appends it to the caller's buffer, with no xmlBuffer in
+ * between and no copy of the whole document at the end. */
+static int S_out_write(void *ctx, const char *buf, int len) {
+  sectag_buf_put(ctx, buf, (size_t)len);
+  return len;
+}
+
+static int S_out_close(void *ctx) {
+  (void)ctx;
+  return 0;
+}
+
 int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
                       sectag_error *err) {
-  xmlBufferPtr xb = xmlBufferCreate();
-  /* grow by doubling: libxml2's default (exact) reallocates on every 4 KiB
-   * the writer flushes, which is quadratic for a huge document */
-  if (xb) xmlBufferSetAllocationScheme(xb, XML_BUFFER_ALLOC_DOUBLEIT);
+  const size_t out0 = out->len; /* what was there before: kept on failure */
+  xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, out, NULL);
   S_tei tt;
   memset(&tt, 0, sizeof tt);
   S_tei *t = &tt;
   t->doc = doc;
-  t->w = xmlNewTextWriterMemory(xb, 0);
+  t->w = ob ? xmlNewTextWriter(ob) : NULL; /* the writer owns ob from here */
   if (!t->w) {
-    xmlBufferFree(xb);
+    if (ob) xmlOutputBufferClose(ob);
     sectag_error_set(err, SECTAG_ERR_OUTPUT, doc->doc_id, 0, 0, "cannot create XML writer");
     return -1;
   }
@@ -595,15 +635,18 @@ int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *ou
   S_standoff(t, cb, mark);
   S_end(t); /* TEI */
   X(xmlTextWriterEndDocument(t->w));
-  xmlFreeTextWriter(t->w);
-  if (xmlBufferLength(xb) > 0 && xmlBufferContent(xb)[xmlBufferLength(xb) - 1] != '\n')
-    xmlBufferCCat(xb, "\n");
+  xmlFreeTextWriter(t->w); /* flushes the rest into out */
+  if (out->len > out0 && out->ptr[out->len - 1] != '\n') sectag_buf_putc(out, '\n');
   free(mark);
   for (size_t i = 0; i < doc->nspeakers; i++) free(t->person_ids[i]);
   free(t->person_ids);
+  for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
+  free(t->code_refs);
   free(t->group_id);
-  if (t->rc == 0) sectag_buf_put(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-  xmlBufferFree(xb);
+  if (t->rc != 0) { /* nothing half-written */
+    out->len = out0;
+    if (out->ptr) out->ptr[out0] = '\0';
+  }
   sectag_buf_free(&t->scratch);
   if (t->bad_chars) {
     sectag_doc_warn(doc, t->first_bad_off,

@@ -206,9 +206,10 @@ static void S_map_to(S_state *st, size_t from, size_t orig) {
 
 static void S_emit_space(S_state *st, size_t orig) {
   if (st->last_space) return;
-  size_t from = st->shadow.len;
+  size_t at = st->shadow.len;
   sectag_buf_putc(&st->shadow, ' ');
-  S_map_to(st, from, orig);
+  S_map_reserve(st, at + 2);
+  st->map[at] = (uint32_t)orig;
   st->last_space = 1;
 }
 
