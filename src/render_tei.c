@@ -23,6 +23,11 @@
 
 #define TEI_NS "http://www.tei-c.org/ns/1.0"
 
+struct sectag_tei_shared {
+  char *categories; /* the codebook's categories as written in the taxonomy */
+  size_t len;
+};
+
 typedef struct {
   xmlTextWriterPtr w;
   sectag_doc *doc;
@@ -33,6 +38,7 @@ typedef struct {
   int rc; /* < 0 once libxml2 failed */
   char **person_ids; /* per speaker: its xml:id in this file */
   char **code_refs;  /* per code: "#ID", the value of ana */
+  const sectag_tei_shared *shared; /* what every file shares, or NULL */
   char *group_id;    /* the group's category xml:id */
 } S_tei;
 
@@ -308,8 +314,14 @@ static void S_header(S_tei *t, const sectag_codebook *cb) {
   /* the codebook's accents: setting: `sectag export teicorpus --words`
    * gives each word the form the rules saw */
   S_bibl(t, cb->name, cb->path, cb->strip_accents ? "insensitive" : "sensitive");
-  for (size_t i = 0; i < cb->ncodes; i++)
-    if (cb->codes[i].parent < 0) S_category(t, cb, i);
+  if (t->shared) { /* the same bytes S_category writes, made once per run */
+    X(xmlTextWriterWriteRawLen(t->w, BAD_CAST t->shared->categories,
+                               (int)t->shared->len));
+    X(xmlTextWriterSetIndent(t->w, 1)); /* as after a category's end tag */
+  } else {
+    for (size_t i = 0; i < cb->ncodes; i++)
+      if (cb->codes[i].parent < 0) S_category(t, cb, i);
+  }
   S_end(t); /* taxonomy */
   if (d->group) { /* the group (e.g. the administration) as a category */
     S_start(t, "taxonomy");
@@ -601,14 +613,66 @@ static int S_out_close(void *ctx) {
   return 0;
 }
 
+/* The categories are written by a writer of their own, at the depth and
+ * after the same sibling (a bibl) as in a TEI file, between two flushes: the
+ * bytes in between are what sectag_render_tei would write in each file. */
+sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
+  sectag_buf buf = SECTAG_BUF_INIT;
+  xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, &buf, NULL);
+  S_tei tt;
+  memset(&tt, 0, sizeof tt);
+  S_tei *t = &tt;
+  t->w = ob ? xmlNewTextWriter(ob) : NULL;
+  if (!t->w) {
+    if (ob) xmlOutputBufferClose(ob);
+    return NULL;
+  }
+  X(xmlTextWriterStartDocument(t->w, "1.0", "UTF-8", NULL));
+  X(xmlTextWriterSetIndent(t->w, 1));
+  X(xmlTextWriterSetIndentString(t->w, BAD_CAST "  "));
+  static const char *const around[] = {"TEI", "teiHeader", "encodingDesc", "classDecl",
+                                       "taxonomy"};
+  for (size_t i = 0; i < sizeof around / sizeof *around; i++) S_start(t, around[i]);
+  S_start(t, "bibl");
+  S_end(t);
+  X(xmlTextWriterFlush(t->w));
+  size_t a = buf.len;
+  for (size_t i = 0; i < cb->ncodes; i++)
+    if (cb->codes[i].parent < 0) S_category(t, cb, i);
+  X(xmlTextWriterFlush(t->w));
+  size_t b = buf.len;
+  xmlFreeTextWriter(t->w);
+  sectag_tei_shared *sh = NULL;
+  if (t->rc == 0) {
+    sh = sectag_xcalloc(1, sizeof *sh);
+    sh->categories = sectag_xstrndup(buf.ptr ? buf.ptr + a : "", b - a);
+    sh->len = b - a;
+  }
+  sectag_buf_free(&buf);
+  return sh;
+}
+
+void sectag_tei_shared_free(sectag_tei_shared *sh) {
+  if (!sh) return;
+  free(sh->categories);
+  free(sh);
+}
+
 int sectag_render_tei(sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
                       sectag_error *err) {
+  return sectag_render_tei_shared(doc, cb, NULL, out, err);
+}
+
+int sectag_render_tei_shared(sectag_doc *doc, const sectag_codebook *cb,
+                             const sectag_tei_shared *shared, sectag_buf *out,
+                             sectag_error *err) {
   const size_t out0 = out->len; /* what was there before: kept on failure */
   xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, out, NULL);
   S_tei tt;
   memset(&tt, 0, sizeof tt);
   S_tei *t = &tt;
   t->doc = doc;
+  t->shared = shared;
   t->w = ob ? xmlNewTextWriter(ob) : NULL; /* the writer owns ob from here */
   if (!t->w) {
     if (ob) xmlOutputBufferClose(ob);

@@ -161,6 +161,7 @@ typedef struct {
   const sectag_columns *cols;
   unsigned tables; /* bit i: table i is written */
   int tei;         /* TEI files are written */
+  const sectag_tei_shared *tei_shared; /* the part every TEI file shares */
 } S_run;
 
 enum { J_OK, J_FAILED, J_SKIPPED };
@@ -241,7 +242,7 @@ static void S_process(const S_run *r, sectag_speakers *speakers, size_t i, S_job
     sectag_doc_free(doc);
     doc = NULL;
   }
-  if (doc && r->tei && sectag_render_tei(doc, r->cb, &j->xml, &derr) != 0) {
+  if (doc && r->tei && sectag_render_tei_shared(doc, r->cb, r->tei_shared, &j->xml, &derr) != 0) {
     sectag_doc_free(doc);
     doc = NULL;
   }
@@ -617,8 +618,10 @@ sectag_status sectag_code_run(const sectag_code_options *opt, sectag_code_summar
   /* 3. the documents: coded by the workers (or inline with one job), and
    * consumed here in corpus order, so every output is the same whatever
    * the number of threads */
-  S_run run = {opt, &corpus, cb, m, periods, &cols, tables, !opt->no_tei};
+  sectag_tei_shared *tei_shared = opt->no_tei ? NULL : sectag_tei_shared_new(cb);
+  S_run run = {opt, &corpus, cb, m, periods, &cols, tables, !opt->no_tei, tei_shared};
   status = S_documents(&run, speakers, teidir, out, seen_id, seen_role, sum, err);
+  sectag_tei_shared_free(tei_shared);
   if (status != SECTAG_OK) goto done;
 
   for (size_t j = 0; j < opt->nspeaker_ids; j++)

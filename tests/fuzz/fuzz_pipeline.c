@@ -109,6 +109,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     }
     xmlFreeDoc(x);
+    /* the part every file of a run shares, rendered once, gives the same
+     * bytes */
+    sectag_tei_shared *sh = sectag_tei_shared_new(S_cb);
+    sectag_buf again = SECTAG_BUF_INIT;
+    FUZZ_CHECK(sh != NULL);
+    FUZZ_CHECK(sectag_render_tei_shared(doc, S_cb, sh, &again, &err) == 0);
+    FUZZ_CHECK(again.len == out.len && memcmp(again.ptr, out.ptr, out.len) == 0);
+    sectag_buf_free(&again);
+    sectag_tei_shared_free(sh);
   }
   for (int t = 0; t < SECTAG_TABLE_COUNT; t++) {
     sectag_buf_clear(&out);
