@@ -929,7 +929,8 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
       if (e - g > 1) sectag_sort(cands + g, e - g, sizeof *cands, S_cmp_start);
     }
   }
-  d->matches = sectag_xcalloc(keep ? keep : 1, sizeof *d->matches);
+  /* every field of a kept match is set below: no need to clear */
+  d->matches = sectag_xmalloc((keep ? keep : 1) * sizeof *d->matches);
   size_t walk = 0;
   for (size_t i = 0; i < keep; i++) {
     sectag_match *mt = &d->matches[d->nmatches];
