@@ -436,7 +436,8 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
       m->pf = sectag_prefilter_new();
       m->prefiltered = sectag_xcalloc(cb->nrules, 1);
     }
-    for (size_t k = 0; k < ls.n; k++) sectag_prefilter_add(m->pf, ls.s[k], ls.len[k], (uint32_t)i);
+    for (size_t k = 0; k < ls.n; k++)
+      sectag_prefilter_add(m->pf, ls.s[k], ls.len[k], (uint32_t)i, r->partial);
     m->prefiltered[i] = 1;
     m->nprefiltered++;
     sectag_litset_free(&ls);
@@ -868,7 +869,8 @@ int sectag_doc_code(sectag_doc *d, const sectag_matcher *m, sectag_error *err) {
   /* prefiltered rules at their candidate starts, the others in full */
   sectag_cand_pos *starts = NULL;
   size_t nstarts = 0, capstarts = 0, at = 0;
-  int pf = m->pf && sectag_prefilter_scan(m->pf, d->shadow, d->shadow_len, &starts, &nstarts,
+  int pf = m->pf && sectag_prefilter_scan(m->pf, d->shadow, d->shadow_len, d->bound,
+                                          SECTAG_BOUND_START, &starts, &nstarts,
                                           &capstarts) == 0;
   for (size_t ri = 0; ri < cb->nrules && rc == 0; ri++) {
     if (!m->re[ri]) continue;

@@ -502,6 +502,8 @@ struct sectag_prefilter {
   size_t *litlen;
   uint32_t **rules;
   size_t *nrules;
+  unsigned char *anywhere; /* per literal: some rule of it may start inside
+                              a token */
   size_t n;
   size_t *slot;  /* open addressing: index + 1 into lit, 0 empty */
   size_t nslot;  /* a power of two, at least twice n */
@@ -533,7 +535,8 @@ static size_t *S_slot(const sectag_prefilter *pf, const char *lit, size_t len) {
   }
 }
 
-void sectag_prefilter_add(sectag_prefilter *pf, const char *lit, size_t len, uint32_t rule) {
+void sectag_prefilter_add(sectag_prefilter *pf, const char *lit, size_t len, uint32_t rule,
+                          int anywhere) {
   if (2 * (pf->n + 1) > pf->nslot) { /* grow and rehash */
     free(pf->slot);
     pf->nslot = pf->nslot ? pf->nslot * 2 : 64;
@@ -548,12 +551,15 @@ void sectag_prefilter_add(sectag_prefilter *pf, const char *lit, size_t len, uin
     pf->litlen = sectag_xrealloc(pf->litlen, (pf->n + 1) * sizeof *pf->litlen);
     pf->rules = sectag_xrealloc(pf->rules, (pf->n + 1) * sizeof *pf->rules);
     pf->nrules = sectag_xrealloc(pf->nrules, (pf->n + 1) * sizeof *pf->nrules);
+    pf->anywhere = sectag_xrealloc(pf->anywhere, (pf->n + 1) * sizeof *pf->anywhere);
     pf->lit[i] = sectag_xstrndup(lit, len);
     pf->litlen[i] = len;
     pf->rules[i] = NULL;
     pf->nrules[i] = 0;
+    pf->anywhere[i] = 0;
     pf->n++;
   }
+  if (anywhere) pf->anywhere[i] = 1;
   for (size_t k = 0; k < pf->nrules[i]; k++)
     if (pf->rules[i][k] == rule) return;
   pf->rules[i] = sectag_xrealloc(pf->rules[i], (pf->nrules[i] + 1) * sizeof **pf->rules);
@@ -593,6 +599,8 @@ int sectag_prefilter_compile(sectag_prefilter *pf) {
 #ifdef SECTAG_HAVE_VECTORSCAN
 typedef struct {
   const sectag_prefilter *pf;
+  const unsigned char *starts;
+  unsigned start_bit;
   sectag_cand_pos **out;
   size_t *n, *cap;
 } S_scan;
@@ -604,6 +612,7 @@ static int S_on_literal(unsigned int id, unsigned long long from, unsigned long 
   S_scan *sc = ctx;
   const sectag_prefilter *pf = sc->pf;
   size_t pos = (size_t)to - pf->litlen[id];
+  if (sc->starts && !(sc->starts[pos] & sc->start_bit) && !pf->anywhere[id]) return 0;
   for (size_t k = 0; k < pf->nrules[id]; k++) {
     if (*sc->n == *sc->cap) {
       *sc->cap = *sc->cap ? *sc->cap * 2 : 256;
@@ -645,13 +654,14 @@ static void S_sort_cands(const sectag_prefilter *pf, sectag_cand_pos *c, size_t 
 #endif
 
 int sectag_prefilter_scan(const sectag_prefilter *pf, const char *text, size_t len,
+                          const unsigned char *starts, unsigned start_bit,
                           sectag_cand_pos **out, size_t *n, size_t *cap) {
   *n = 0;
 #ifdef SECTAG_HAVE_VECTORSCAN
   if (!pf->db || len > 0xFFFFFFFFu) return -1;
   hs_scratch_t *scratch = NULL;
   if (hs_clone_scratch(pf->scratch, &scratch) != HS_SUCCESS) return -1;
-  S_scan sc = {pf, out, n, cap};
+  S_scan sc = {pf, starts, start_bit, out, n, cap};
   hs_error_t rc = hs_scan(pf->db, text, (unsigned)len, 0, scratch, S_on_literal, &sc);
   hs_free_scratch(scratch);
   if (rc != HS_SUCCESS) return -1;
@@ -666,6 +676,8 @@ int sectag_prefilter_scan(const sectag_prefilter *pf, const char *text, size_t l
   (void)pf;
   (void)text;
   (void)len;
+  (void)starts;
+  (void)start_bit;
   (void)out;
   (void)cap;
   return -1;
@@ -682,6 +694,7 @@ void sectag_prefilter_free(sectag_prefilter *pf) {
   free(pf->litlen);
   free(pf->rules);
   free(pf->nrules);
+  free(pf->anywhere);
   free(pf->slot);
 #ifdef SECTAG_HAVE_VECTORSCAN
   hs_free_scratch(pf->scratch);

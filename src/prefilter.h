@@ -47,14 +47,23 @@ typedef struct {
 int sectag_prefilter_available(void);
 
 sectag_prefilter *sectag_prefilter_new(void);
-/* Adds a literal whose occurrences are candidate starts of `rule`. */
-void sectag_prefilter_add(sectag_prefilter *pf, const char *lit, size_t len, uint32_t rule);
+/* Adds a literal whose occurrences are candidate starts of `rule`.
+ * `anywhere`: the rule may start inside a token (a `partial: true` rule);
+ * otherwise only occurrences at a token start are candidates (see
+ * sectag_prefilter_scan). */
+void sectag_prefilter_add(sectag_prefilter *pf, const char *lit, size_t len, uint32_t rule,
+                          int anywhere);
 /* Builds the matcher. Returns 0, or -1 (then the prefilter cannot be used:
  * scan every rule in full). */
 int sectag_prefilter_compile(sectag_prefilter *pf);
 /* All candidates in text[0, len), sorted by rule, then position, without
- * duplicates. *out is reallocated as needed (free it). Returns 0 or -1. */
+ * duplicates. With `starts` (len + 1 flags, bit `start_bit` set where a
+ * token starts), an occurrence that is not at a token start is a candidate
+ * only of the rules added with `anywhere`: most occurrences of a short
+ * literal are inside other words. *out is reallocated as needed (free it).
+ * Returns 0 or -1. */
 int sectag_prefilter_scan(const sectag_prefilter *pf, const char *text, size_t len,
+                          const unsigned char *starts, unsigned start_bit,
                           sectag_cand_pos **out, size_t *n, size_t *cap);
 size_t sectag_prefilter_literal_count(const sectag_prefilter *pf);
 void sectag_prefilter_free(sectag_prefilter *pf);
