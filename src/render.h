@@ -43,6 +43,9 @@ typedef struct sectag_columns {
 } sectag_columns;
 
 void sectag_csv_field(sectag_buf *out, const char *s, size_t len);
+/* n per 10,000 words with 4 decimals, as printf("%.4f") writes it, or "NA"
+ * for no words; returns the length (NUL-terminated). */
+size_t sectag_per_10k(char buf[48], size_t n, size_t words);
 void sectag_csv_header(sectag_buf *out, int table, const sectag_columns *cols);
 void sectag_csv_codes(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
 void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out);

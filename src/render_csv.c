@@ -1,6 +1,7 @@
 /* render_csv.c: the tidy count tables (RFC 4180). One function per table
  * appends the rows of one document; run.c writes the headers once and the
  * rows of every document that was coded. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,11 +161,39 @@ static inline char *S_size_at(char *p, size_t n) {
 
 static void S_crlf(sectag_buf *out) { sectag_buf_put(out, "\r\n", 2); }
 
+size_t sectag_per_10k(char buf[48], size_t n, size_t words) {
+  if (words == 0) {
+    memcpy(buf, "NA", 3);
+    return 2;
+  }
+  /* In units of 1e-4, the rate is q + r / words. printf rounds the double
+   * n * 10000.0 / words, whose relative error is below 2^-53; unless the
+   * exact value is within 5e-7 units of a rounding tie, both round the same
+   * way, and the digits come from integers. Otherwise (and for huge or
+   * rolled-up counts above the words) printf decides. */
+  if (n <= words && words < ((size_t)1 << 36)) {
+    uint64_t num = (uint64_t)n * 100000000u, q = num / words, r = num % words;
+    uint64_t twice = 2 * r, gap = twice > words ? twice - words : words - twice;
+    if (gap > words / 1000000 + 1) {
+      uint64_t units = q + (twice > words);
+      char *p = S_size_at(buf, (size_t)(units / 10000));
+      uint64_t frac = units % 10000;
+      p[0] = '.';
+      p[1] = (char)('0' + frac / 1000);
+      p[2] = (char)('0' + frac / 100 % 10);
+      p[3] = (char)('0' + frac / 10 % 10);
+      p[4] = (char)('0' + frac % 10);
+      p[5] = '\0';
+      return (size_t)(p + 5 - buf);
+    }
+  }
+  int k = snprintf(buf, 48, "%.4f", (double)n * 10000.0 / (double)words);
+  return k > 0 && k < 48 ? (size_t)k : 0;
+}
+
 static void S_rate(sectag_buf *out, size_t n, size_t words) {
-  if (words == 0)
-    sectag_buf_put(out, "NA", 2);
-  else
-    sectag_buf_printf(out, "%.4f", (double)n * 10000.0 / (double)words);
+  char buf[48];
+  sectag_buf_put(out, buf, sectag_per_10k(buf, n, words));
 }
 
 void sectag_doc_polarity_counts(const sectag_doc *doc, const sectag_codebook *cb,
