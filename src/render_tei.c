@@ -23,9 +23,27 @@
 
 #define TEI_NS "http://www.tei-c.org/ns/1.0"
 
+/* A piece of TEI that libxml2's writer wrote once, with "@N@" where a
+ * number went: the text is piece[0], a number, piece[1] (and for two
+ * numbers, another number and piece[2]). */
+#define S_SLOT "@N@"
+typedef struct {
+  char *piece[3];
+  size_t len[3];
+  size_t n; /* pieces */
+} S_tmpl;
+
 struct sectag_tei_shared {
   char *categories; /* the codebook's categories as written in the taxonomy */
   size_t len;
+  /* the elements written for every sentence and match (see S_body and
+   * S_standoff), made by libxml2 once per run in the same context */
+  S_tmpl s_open, s_close;          /* <s xml:id="sN">, </s> */
+  S_tmpl anchor[2];                /* <anchor xml:id="mN.start"/>, ...end */
+  S_tmpl *seg_open;                /* per code: <seg xml:id="mN" type ana> */
+  S_tmpl seg_close;                /* </seg> */
+  S_tmpl *span_seg, *span_anchors; /* per rule: a standOff span line */
+  size_t ncodes, nrules;
 };
 
 typedef struct {
@@ -39,6 +57,8 @@ typedef struct {
   char **person_ids; /* per speaker: its xml:id in this file */
   char **code_refs;  /* per code: "#ID", the value of ana */
   const sectag_tei_shared *shared; /* what every file shares, or NULL */
+  sectag_buf raw; /* text and elements made of templates, not yet handed to
+                     the writer (one hand-over per run of them) */
   char *group_id;    /* the group's category xml:id */
 } S_tei;
 
@@ -64,23 +84,23 @@ static const unsigned char S_special[256] = {
 static void S_plain(S_tei *t, size_t a, size_t b) {
   if (a >= b) return;
   const unsigned char *s = (const unsigned char *)t->doc->text;
-  sectag_buf_clear(&t->scratch);
+  sectag_buf *out = &t->raw;
   for (size_t i = a; i < b; i++) {
     /* copy the run of ordinary bytes up to the next one to look at */
     size_t run = i;
     while (run < b && !S_special[s[run]]) run++;
     if (run > i) {
-      sectag_buf_put(&t->scratch, s + i, run - i);
+      sectag_buf_put(out, s + i, run - i);
       i = run;
       if (i >= b) break;
     }
     unsigned char c = s[i];
     switch (c) {
-    case '&': sectag_buf_put(&t->scratch, "&amp;", 5); continue;
-    case '<': sectag_buf_put(&t->scratch, "&lt;", 4); continue;
-    case '>': sectag_buf_put(&t->scratch, "&gt;", 4); continue;
-    case '"': sectag_buf_put(&t->scratch, "&quot;", 6); continue;
-    case '\r': sectag_buf_put(&t->scratch, "&#13;", 5); continue;
+    case '&': sectag_buf_put(out, "&amp;", 5); continue;
+    case '<': sectag_buf_put(out, "&lt;", 4); continue;
+    case '>': sectag_buf_put(out, "&gt;", 4); continue;
+    case '"': sectag_buf_put(out, "&quot;", 6); continue;
+    case '\r': sectag_buf_put(out, "&#13;", 5); continue;
     default: break;
     }
     int bad = 0;
@@ -96,13 +116,21 @@ static void S_plain(S_tei *t, size_t a, size_t b) {
         t->first_bad_off = i;
         t->first_bad_cp = cp;
       }
-      sectag_buf_puts(&t->scratch, "\xEF\xBF\xBD");
+      sectag_buf_puts(out, "\xEF\xBF\xBD");
       i += (size_t)bad - 1;
       continue;
     }
-    sectag_buf_putc(&t->scratch, c);
+    sectag_buf_putc(out, c);
   }
-  X(xmlTextWriterWriteRawLen(t->w, (const xmlChar *)t->scratch.ptr, (int)t->scratch.len));
+}
+
+/* Hands what S_plain and the templates wrote to the writer: before any
+ * other call of the writer, so that everything stays in order. (The raw
+ * bytes close a start tag the writer has open, as its own calls do.) */
+static void S_flush(S_tei *t) {
+  if (!t->raw.len) return;
+  X(xmlTextWriterWriteRawLen(t->w, (const xmlChar *)t->raw.ptr, (int)t->raw.len));
+  sectag_buf_clear(&t->raw);
 }
 
 static const char *S_hidden_name(sectag_hidden_kind k) {
@@ -138,11 +166,13 @@ static void S_text(S_tei *t, size_t a, size_t b) {
     size_t hs = d->hidden[h].start > i ? d->hidden[h].start : i;
     size_t he = d->hidden[h].end < b ? d->hidden[h].end : b;
     S_plain(t, i, hs);
+    S_flush(t);
     if (xmlTextWriterStartElement(t->w, BAD_CAST "note") < 0 ||
         xmlTextWriterWriteAttribute(t->w, BAD_CAST "type",
                                     BAD_CAST S_hidden_name(d->hidden[h].kind)) < 0)
       t->rc = -1;
     S_plain(t, hs, he);
+    S_flush(t);
     if (xmlTextWriterEndElement(t->w) < 0) t->rc = -1;
     i = he;
   }
@@ -169,12 +199,14 @@ static char *S_clean(const char *s) {
 }
 
 static void S_elem_text(S_tei *t, const char *name, const char *text) {
+  S_flush(t);
   char *c = S_clean(text);
   X(xmlTextWriterWriteElement(t->w, BAD_CAST name, BAD_CAST(c ? c : text)));
   free(c);
 }
 
 static void S_attr(S_tei *t, const char *name, const char *value) {
+  S_flush(t);
   char *c = S_clean(value);
   X(xmlTextWriterWriteAttribute(t->w, BAD_CAST name, BAD_CAST(c ? c : value)));
   free(c);
@@ -184,6 +216,7 @@ static void S_attr(S_tei *t, const char *name, const char *value) {
  * pointer built from code ids (XML names, checked by the codebook reader)
  * and numbers. Written as it is, without a scan for what to escape. */
 static void S_attr_safe(S_tei *t, const char *name, const char *value, size_t len) {
+  S_flush(t);
   X(xmlTextWriterStartAttribute(t->w, BAD_CAST name));
   X(xmlTextWriterWriteRawLen(t->w, BAD_CAST value, (int)len));
   X(xmlTextWriterEndAttribute(t->w));
@@ -207,10 +240,85 @@ static size_t S_fmt_id(char *buf, const char *prefix, size_t n, const char *suff
 }
 
 static void S_start(S_tei *t, const char *name) {
+  S_flush(t);
   X(xmlTextWriterStartElement(t->w, BAD_CAST name));
 }
 
-static void S_end(S_tei *t) { X(xmlTextWriterEndElement(t->w)); }
+static void S_end(S_tei *t) {
+  S_flush(t);
+  X(xmlTextWriterEndElement(t->w));
+}
+
+/* ------------------------------------------------------------ templates
+ * The elements of every sentence and match. Each is written by the writer
+ * (S_s_open ... S_span) when there is no sectag_tei_shared; with one, the
+ * bytes the writer wrote for it once, with "@N@" for its numbers, are
+ * copied with the numbers filled in (S_put). Either way the bytes are the
+ * writer's. */
+static void S_s_open(S_tei *t, const char *id, size_t len) {
+  S_start(t, "s");
+  S_attr_safe(t, "xml:id", id, len);
+}
+
+static void S_seg_open(S_tei *t, const sectag_codebook *cb, size_t code, const char *id,
+                       size_t len) {
+  S_start(t, "seg");
+  S_attr_safe(t, "xml:id", id, len);
+  const char *pol = sectag_polarity_name(cb->codes[code].polarity);
+  S_attr_safe(t, "type", pol, strlen(pol));
+  const char *ref = t->code_refs[code];
+  S_attr_safe(t, "ana", ref, strlen(ref));
+}
+
+static void S_anchor(S_tei *t, const char *id, size_t len) {
+  S_start(t, "anchor");
+  S_attr_safe(t, "xml:id", id, len);
+  S_end(t);
+}
+
+/* A span of the standOff: target (a seg) or from and to (anchors). */
+static void S_span(S_tei *t, const sectag_codebook *cb, size_t rule, const char *target,
+                   size_t tlen, const char *from, size_t flen, const char *to, size_t tolen) {
+  size_t code = cb->rules[rule].code;
+  S_start(t, "span");
+  const char *pol = sectag_polarity_name(cb->codes[code].polarity);
+  S_attr_safe(t, "type", pol, strlen(pol));
+  const char *ref = t->code_refs[code];
+  S_attr_safe(t, "ana", ref, strlen(ref));
+  if (target) {
+    S_attr_safe(t, "target", target, tlen);
+  } else {
+    S_attr_safe(t, "from", from, flen);
+    S_attr_safe(t, "to", to, tolen);
+  }
+  S_attr(t, "n", cb->rules[rule].id);
+  S_end(t);
+}
+
+/* Appends n in decimal. */
+static void S_put_num(sectag_buf *b, size_t n) {
+  char digits[24];
+  size_t k = 0;
+  do {
+    digits[k++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  char *p = digits + k;
+  while (k) sectag_buf_putc(b, *--p), k--;
+}
+
+/* Template x with a (and b) in its slots, after what is waiting. */
+static void S_put(S_tei *t, const S_tmpl *x, size_t a, size_t b) {
+  sectag_buf_put(&t->raw, x->piece[0], x->len[0]);
+  if (x->n > 1) {
+    S_put_num(&t->raw, a);
+    sectag_buf_put(&t->raw, x->piece[1], x->len[1]);
+  }
+  if (x->n > 2) {
+    S_put_num(&t->raw, b);
+    sectag_buf_put(&t->raw, x->piece[2], x->len[2]);
+  }
+}
 
 /* <bibl><title>TITLE</title><idno type="path">PATH</idno>
  * <note type="accents">ACCENTS</note></bibl>, for the source text and for
@@ -424,6 +532,7 @@ static int S_is_xml_ws(const sectag_doc *d, size_t a, size_t b) {
 
 static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mark) {
   sectag_doc *d = t->doc;
+  const sectag_tei_shared *sh = t->shared;
   const sectag_match *ms = d->matches;
   /* events per sentence: collected for all matches, sorted once */
   size_t nev = 0;
@@ -464,8 +573,10 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
     for (size_t s = ps->first; s < ps->last; s++) {
       const sectag_span *ss = &d->sentences[s];
       S_text(t, pos, ss->start);
-      S_start(t, "s");
-      S_attr_safe(t, "xml:id", id, S_fmt_id(id, "s", s + 1, ""));
+      if (sh)
+        S_put(t, &sh->s_open, s + 1, 0);
+      else
+        S_s_open(t, id, S_fmt_id(id, "s", s + 1, ""));
       pos = ss->start;
       while (e < nev && ev[e].sent == s) {
         const S_event *v = &ev[e++];
@@ -473,24 +584,27 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
         S_text(t, pos, v->off);
         pos = v->off;
         if (v->order == 0) {
-          S_end(t);
+          if (sh)
+            S_put(t, &sh->seg_close, 0, 0);
+          else
+            S_end(t);
         } else if (v->order == 3) {
-          S_start(t, "seg");
-          S_attr_safe(t, "xml:id", id, S_fmt_id(id, "m", v->m + 1, ""));
-          const char *pol = sectag_polarity_name(cb->codes[mt->code].polarity);
-          S_attr_safe(t, "type", pol, strlen(pol));
-          const char *ref = t->code_refs[mt->code];
-          S_attr_safe(t, "ana", ref, strlen(ref));
+          if (sh)
+            S_put(t, &sh->seg_open[mt->code], v->m + 1, 0);
+          else
+            S_seg_open(t, cb, mt->code, id, S_fmt_id(id, "m", v->m + 1, ""));
+        } else if (sh) {
+          S_put(t, &sh->anchor[v->order == 2 ? 0 : 1], v->m + 1, 0);
         } else {
-          S_start(t, "anchor");
-          S_attr_safe(t, "xml:id", id,
-                      S_fmt_id(id, "m", v->m + 1, v->order == 2 ? ".start" : ".end"));
-          S_end(t);
+          S_anchor(t, id, S_fmt_id(id, "m", v->m + 1, v->order == 2 ? ".start" : ".end"));
         }
       }
       S_text(t, pos, ss->end);
       pos = ss->end;
-      S_end(t); /* s */
+      if (sh)
+        S_put(t, &sh->s_close, 0, 0);
+      else
+        S_end(t); /* s */
     }
     if (p + 1 == d->nparagraphs && !S_is_xml_ws(d, pos, d->len)) {
       S_text(t, pos, d->len);
@@ -508,32 +622,32 @@ static void S_body(S_tei *t, const sectag_codebook *cb, const unsigned char *mar
     S_end(t);
   }
   S_text(t, pos, d->len);
+  S_flush(t);
   free(ev);
 }
 
 static void S_standoff(S_tei *t, const sectag_codebook *cb, const unsigned char *mark) {
   sectag_doc *d = t->doc;
+  const sectag_tei_shared *sh = t->shared;
   if (d->nmatches == 0) return;
-  char id[80];
+  char id[80], id2[80];
   S_start(t, "standOff");
   S_start(t, "spanGrp");
   S_attr(t, "type", "sectag-matches");
   for (size_t i = 0; i < d->nmatches; i++) {
     const sectag_match *mt = &d->matches[i];
-    S_start(t, "span");
-    const char *pol = sectag_polarity_name(cb->codes[mt->code].polarity);
-    S_attr_safe(t, "type", pol, strlen(pol));
-    const char *ref = t->code_refs[mt->code];
-    S_attr_safe(t, "ana", ref, strlen(ref));
-    if (mark[i] == MARK_SEG) {
-      S_attr_safe(t, "target", id, S_fmt_id(id, "#m", i + 1, ""));
+    if (sh && i > 0) { /* the first closes the spanGrp tag: the writer's */
+      S_put(t, mark[i] == MARK_SEG ? &sh->span_seg[mt->rule] : &sh->span_anchors[mt->rule],
+            i + 1, i + 1);
+    } else if (mark[i] == MARK_SEG) {
+      S_span(t, cb, mt->rule, id, S_fmt_id(id, "#m", i + 1, ""), NULL, 0, NULL, 0);
     } else {
-      S_attr_safe(t, "from", id, S_fmt_id(id, "#m", i + 1, ".start"));
-      S_attr_safe(t, "to", id, S_fmt_id(id, "#m", i + 1, ".end"));
+      S_span(t, cb, mt->rule, NULL, 0, id, S_fmt_id(id, "#m", i + 1, ".start"), id2,
+             S_fmt_id(id2, "#m", i + 1, ".end"));
     }
-    S_attr(t, "n", cb->rules[mt->rule].id);
-    S_end(t);
   }
+  S_flush(t);
+  X(xmlTextWriterSetIndent(t->w, 1)); /* as after a span's end tag */
   S_end(t);
   S_end(t);
 }
@@ -613,48 +727,181 @@ static int S_out_close(void *ctx) {
   return 0;
 }
 
-/* The categories are written by a writer of their own, at the depth and
- * after the same sibling (a bibl) as in a TEI file, between two flushes: the
- * bytes in between are what sectag_render_tei would write in each file. */
-sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
-  sectag_buf buf = SECTAG_BUF_INIT;
-  xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, &buf, NULL);
-  S_tei tt;
-  memset(&tt, 0, sizeof tt);
-  S_tei *t = &tt;
+/* A writer into buf, as sectag_render_tei_shared starts one. */
+static int S_tmpl_writer(S_tei *t, sectag_buf *buf) {
+  xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, buf, NULL);
   t->w = ob ? xmlNewTextWriter(ob) : NULL;
   if (!t->w) {
     if (ob) xmlOutputBufferClose(ob);
-    return NULL;
+    return -1;
   }
   X(xmlTextWriterStartDocument(t->w, "1.0", "UTF-8", NULL));
   X(xmlTextWriterSetIndent(t->w, 1));
   X(xmlTextWriterSetIndentString(t->w, BAD_CAST "  "));
+  return 0;
+}
+
+/* Everything written so far is in buf: its length. */
+static size_t S_mark(S_tei *t, const sectag_buf *buf) {
+  S_flush(t);
+  X(xmlTextWriterFlush(t->w));
+  return buf->len;
+}
+
+/* x from buf[a, b), cut at the first `slots` "@N@". -1 if they are not
+ * there. */
+static int S_tmpl_cut(S_tmpl *x, const sectag_buf *buf, size_t a, size_t b, size_t slots) {
+  const char *p = buf->ptr ? buf->ptr + a : "", *end = p + (b - a);
+  memset(x, 0, sizeof *x);
+  for (size_t k = 0; k <= slots; k++) {
+    const char *q = end;
+    if (k < slots) {
+      q = NULL;
+      for (const char *r = p; r + 3 <= end && !q; r++)
+        if (memcmp(r, S_SLOT, 3) == 0) q = r;
+      if (!q) return -1;
+    }
+    x->piece[k] = sectag_xstrndup(p, (size_t)(q - p));
+    x->len[k] = (size_t)(q - p);
+    x->n = k + 1;
+    p = q + 3;
+  }
+  return 0;
+}
+
+static void S_tmpl_free(S_tmpl *x) {
+  for (size_t k = 0; k < x->n; k++) free(x->piece[k]);
+}
+
+/* Each part is written by a writer of its own in the context it has in a
+ * TEI file (the depth, the indentation, what comes before it), between two
+ * flushes: the bytes in between are what sectag_render_tei would write.
+ *  - the categories: after a bibl inside the taxonomy;
+ *  - sentence and match elements: inside a paragraph of the body, where
+ *    nothing is indented; numbers are "@N@";
+ *  - standOff spans: after a first span of the spanGrp, one per rule, for a
+ *    seg and for anchors. */
+sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
+  sectag_tei_shared *sh = sectag_xcalloc(1, sizeof *sh);
+  sh->ncodes = cb->ncodes;
+  sh->nrules = cb->nrules;
+  sh->seg_open = sectag_xcalloc(cb->ncodes + 1, sizeof *sh->seg_open);
+  sh->span_seg = sectag_xcalloc(cb->nrules + 1, sizeof *sh->span_seg);
+  sh->span_anchors = sectag_xcalloc(cb->nrules + 1, sizeof *sh->span_anchors);
+  int ok = 1;
+  sectag_buf buf = SECTAG_BUF_INIT;
+  S_tei tt, *t = &tt;
+  memset(t, 0, sizeof *t);
+  t->code_refs = sectag_xcalloc(cb->ncodes + 1, sizeof *t->code_refs);
+  for (size_t i = 0; i < cb->ncodes; i++) {
+    sectag_buf r = SECTAG_BUF_INIT;
+    sectag_buf_putc(&r, '#');
+    sectag_buf_puts(&r, cb->codes[i].id);
+    t->code_refs[i] = sectag_buf_detach(&r);
+  }
+
+  /* 1. the categories */
+  if (S_tmpl_writer(t, &buf) != 0) goto fail;
   static const char *const around[] = {"TEI", "teiHeader", "encodingDesc", "classDecl",
                                        "taxonomy"};
   for (size_t i = 0; i < sizeof around / sizeof *around; i++) S_start(t, around[i]);
   S_start(t, "bibl");
   S_end(t);
-  X(xmlTextWriterFlush(t->w));
-  size_t a = buf.len;
+  size_t a = S_mark(t, &buf);
   for (size_t i = 0; i < cb->ncodes; i++)
     if (cb->codes[i].parent < 0) S_category(t, cb, i);
-  X(xmlTextWriterFlush(t->w));
-  size_t b = buf.len;
+  size_t b = S_mark(t, &buf);
+  sh->categories = sectag_xstrndup(buf.ptr ? buf.ptr + a : "", b - a);
+  sh->len = b - a;
   xmlFreeTextWriter(t->w);
-  sectag_tei_shared *sh = NULL;
-  if (t->rc == 0) {
-    sh = sectag_xcalloc(1, sizeof *sh);
-    sh->categories = sectag_xstrndup(buf.ptr ? buf.ptr + a : "", b - a);
-    sh->len = b - a;
+  ok = ok && t->rc == 0;
+  sectag_buf_clear(&buf);
+
+  /* 2. the body's elements */
+  if (S_tmpl_writer(t, &buf) != 0) goto fail;
+  S_start(t, "TEI");
+  S_start(t, "text");
+  S_start(t, "body");
+  X(xmlTextWriterSetIndent(t->w, 0));
+  S_start(t, "p");
+  sectag_buf_puts(&t->raw, "x"); /* the paragraph's tag is closed */
+  a = S_mark(t, &buf);
+  S_s_open(t, "s" S_SLOT, strlen("s" S_SLOT));
+  X(xmlTextWriterWriteRawLen(t->w, BAD_CAST "", 0)); /* its > */
+  b = S_mark(t, &buf);
+  ok = ok && S_tmpl_cut(&sh->s_open, &buf, a, b, 1) == 0;
+  S_end(t);
+  a = S_mark(t, &buf);
+  ok = ok && S_tmpl_cut(&sh->s_close, &buf, b, a, 0) == 0;
+  S_anchor(t, "m" S_SLOT ".start", strlen("m" S_SLOT ".start"));
+  b = S_mark(t, &buf);
+  ok = ok && S_tmpl_cut(&sh->anchor[0], &buf, a, b, 1) == 0;
+  S_anchor(t, "m" S_SLOT ".end", strlen("m" S_SLOT ".end"));
+  a = S_mark(t, &buf);
+  ok = ok && S_tmpl_cut(&sh->anchor[1], &buf, b, a, 1) == 0;
+  for (size_t c = 0; c < cb->ncodes && ok; c++) {
+    S_seg_open(t, cb, c, "m" S_SLOT, strlen("m" S_SLOT));
+    X(xmlTextWriterWriteRawLen(t->w, BAD_CAST "", 0));
+    b = S_mark(t, &buf);
+    ok = ok && S_tmpl_cut(&sh->seg_open[c], &buf, a, b, 1) == 0;
+    S_end(t);
+    a = S_mark(t, &buf);
+    if (c == 0) ok = ok && S_tmpl_cut(&sh->seg_close, &buf, b, a, 0) == 0;
   }
+  xmlFreeTextWriter(t->w);
+  ok = ok && t->rc == 0;
+  sectag_buf_clear(&buf);
+
+  /* 3. the standOff's spans */
+  if (S_tmpl_writer(t, &buf) != 0) goto fail;
+  S_start(t, "TEI");
+  S_start(t, "standOff");
+  S_start(t, "spanGrp");
+  S_attr(t, "type", "sectag-matches");
+  if (cb->nrules) S_span(t, cb, 0, "#m1", 3, NULL, 0, NULL, 0);
+  a = S_mark(t, &buf);
+  for (size_t r = 0; r < cb->nrules && ok; r++) {
+    S_span(t, cb, r, "#m" S_SLOT, strlen("#m" S_SLOT), NULL, 0, NULL, 0);
+    b = S_mark(t, &buf);
+    ok = ok && S_tmpl_cut(&sh->span_seg[r], &buf, a, b, 1) == 0;
+    S_span(t, cb, r, NULL, 0, "#m" S_SLOT ".start", strlen("#m" S_SLOT ".start"),
+           "#m" S_SLOT ".end", strlen("#m" S_SLOT ".end"));
+    a = S_mark(t, &buf);
+    ok = ok && S_tmpl_cut(&sh->span_anchors[r], &buf, b, a, 2) == 0;
+  }
+  xmlFreeTextWriter(t->w);
+  ok = ok && t->rc == 0;
+  if (!ok) goto fail;
+  for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
+  free(t->code_refs);
+  sectag_buf_free(&t->raw);
   sectag_buf_free(&buf);
   return sh;
+fail:
+  for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
+  free(t->code_refs);
+  sectag_buf_free(&t->raw);
+  sectag_buf_free(&buf);
+  sectag_tei_shared_free(sh);
+  return NULL;
 }
 
 void sectag_tei_shared_free(sectag_tei_shared *sh) {
   if (!sh) return;
   free(sh->categories);
+  S_tmpl_free(&sh->s_open);
+  S_tmpl_free(&sh->s_close);
+  S_tmpl_free(&sh->anchor[0]);
+  S_tmpl_free(&sh->anchor[1]);
+  S_tmpl_free(&sh->seg_close);
+  for (size_t i = 0; i < sh->ncodes; i++) S_tmpl_free(&sh->seg_open[i]);
+  for (size_t i = 0; i < sh->nrules; i++) {
+    S_tmpl_free(&sh->span_seg[i]);
+    S_tmpl_free(&sh->span_anchors[i]);
+  }
+  free(sh->seg_open);
+  free(sh->span_seg);
+  free(sh->span_anchors);
   free(sh);
 }
 
@@ -712,6 +959,7 @@ int sectag_render_tei_shared(sectag_doc *doc, const sectag_codebook *cb,
     if (out->ptr) out->ptr[out0] = '\0';
   }
   sectag_buf_free(&t->scratch);
+  sectag_buf_free(&t->raw);
   if (t->bad_chars) {
     sectag_doc_warn(doc, t->first_bad_off,
                     "%zu character%s that XML 1.0 forbids (the first is U+%04lX) replaced by "
