@@ -466,6 +466,10 @@ void sectag_doc_tokenize(sectag_doc *doc, int strip_accents) {
   sectag_buf_grow(&st.shadow, doc->len + doc->len / 16 + 64);
   st.mapcap = doc->len + doc->len / 16 + 64;
   st.map = sectag_xmalloc(st.mapcap * sizeof *st.map);
+  /* about one token per 5 bytes of prose: one allocation, mostly, instead
+   * of a dozen doublings that copy the array each time */
+  st.tokcap = doc->len / 5 + 256;
+  doc->tokens = sectag_xmalloc(st.tokcap * sizeof *doc->tokens);
 
   /* The text is scanned in pieces: a hidden range is skipped as white space
    * (a whole hidden line, a label, a title or a date line ends the
