@@ -362,6 +362,15 @@ export SECTAG_NO_PREFILTER=1
 unset SECTAG_NO_PREFILTER
 check "the prefilter changes nothing: SECTAG_NO_PREFILTER=1 gives byte-identical outputs" \
   diff -r "$TMP/det1" "$TMP/det-nopf"
+# nor the expansions (docs/architecture.md): PCRE2 confirms every candidate
+export SECTAG_NO_EXPAND=1
+"$SECTAG" code -q -c $ES -o "$TMP/det-noex/es" corpora/sample/es >/dev/null 2>&1
+"$SECTAG" code -q -c $EN -o "$TMP/det-noex/en" corpora/sample/en >/dev/null 2>&1
+"$SECTAG" code -q -c $ES -o "$TMP/det-noex/intake" --speakers tests/e2e/intake/speakers.tsv \
+  --periods $MX tests/e2e/intake/md tests/e2e/intake/html tests/e2e/intake/tei tests/e2e/intake/hostile >/dev/null 2>&1
+unset SECTAG_NO_EXPAND
+check "the expansions change nothing: SECTAG_NO_EXPAND=1 gives byte-identical outputs" \
+  diff -r "$TMP/det1" "$TMP/det-noex"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
