@@ -50,6 +50,12 @@ void sectag_csv_header(sectag_buf *out, int table, const sectag_columns *cols);
 void sectag_csv_codes(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
 void sectag_csv_terms(const sectag_doc *doc, sectag_buf *out);
 void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
+/* The same rows; the left and right contexts are cut from a one-line copy
+ * of the text (flat_context 1), or each is made by a scan of its tokens
+ * (0), or whichever is faster for the document (-1, what
+ * sectag_csv_matches does). For tests, which compare the two. */
+void sectag_csv_matches_how(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
+                            int flat_context);
 void sectag_csv_documents(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);
 /* One row per speaker of a document with turns (none otherwise). */
 void sectag_csv_speakers(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out);

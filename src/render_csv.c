@@ -598,10 +598,68 @@ static void S_context(const sectag_doc *doc, size_t a, size_t b, sectag_buf *tmp
 
 #define SECTAG_CONTEXT_TOKENS 8
 
+/* The text on one line, as S_context writes it: every run of white space
+ * and hidden text is one space. A token's bytes are copied as they are, so
+ * the context of tokens [a, b) is flat[fstart[a], fstart[b - 1] + the
+ * length of token b - 1): one copy per context instead of a scan. Built for
+ * a document with many matches (more than one per 100 bytes), where the
+ * contexts would scan the text several times over. */
+typedef struct {
+  char *s;
+  uint32_t *fstart; /* per token: where it starts in s */
+} S_flat;
+
+static int S_flat_build(S_flat *f, const sectag_doc *doc) {
+  size_t len = doc->len, nt = doc->ntokens, nh = doc->nhidden;
+  if (len >= UINT32_MAX || nt == 0) return -1;
+  f->s = sectag_xmalloc(len + 1);
+  f->fstart = sectag_xmalloc(nt * sizeof *f->fstart);
+  const char *text = doc->text;
+  size_t k = 0, h = 0, t = 0;
+  int space = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    while (h < nh && doc->hidden[h].end <= i) h++;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+        (h < nh && doc->hidden[h].start <= i)) {
+      space = 1;
+      continue;
+    }
+    if (space) f->s[k++] = ' ';
+    space = 0;
+    if (t < nt && doc->tokens[t].start == i) f->fstart[t++] = (uint32_t)k;
+    f->s[k++] = c;
+  }
+  if (t < nt) { /* a token that starts on white space or hidden text: the
+                   scan of S_context handles it */
+    free(f->s);
+    free(f->fstart);
+    return -1;
+  }
+  return 0;
+}
+
+static void S_flat_context(const S_flat *f, const sectag_doc *doc, size_t a, size_t b,
+                           sectag_buf *tmp) {
+  sectag_buf_clear(tmp);
+  if (a >= b) return;
+  const sectag_token *last = &doc->tokens[b - 1];
+  size_t from = f->fstart[a], to = f->fstart[b - 1] + (last->end - last->start);
+  if (to > from) sectag_buf_put(tmp, f->s + from, to - from);
+}
+
 void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
+  sectag_csv_matches_how(doc, cb, out, -1);
+}
+
+void sectag_csv_matches_how(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out,
+                            int flat_context) {
   sectag_buf tmp = SECTAG_BUF_INIT;
   S_prefixes pre;
   S_prefixes_init(&pre, doc);
+  S_flat flat = {NULL, NULL};
+  int want = flat_context < 0 ? doc->nmatches > doc->len / 100 : flat_context;
+  int use_flat = want && S_flat_build(&flat, doc) == 0;
   for (size_t i = 0; i < doc->nmatches; i++) {
     const sectag_match *m = &doc->matches[i];
     unsigned long line;
@@ -626,18 +684,28 @@ void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag
     uint32_t turn = doc->tok_turn ? doc->tok_turn[m->first_tok] : 0;
     size_t a = m->first_tok > SECTAG_CONTEXT_TOKENS ? m->first_tok - SECTAG_CONTEXT_TOKENS : 0;
     while (doc->tok_turn && a < m->first_tok && doc->tok_turn[a] != turn) a++;
-    S_context(doc, a, m->first_tok, &tmp);
+    if (use_flat)
+      S_flat_context(&flat, doc, a, m->first_tok, &tmp);
+    else
+      S_context(doc, a, m->first_tok, &tmp);
     sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
     sectag_buf_putc(out, ',');
     size_t b = m->end_tok + SECTAG_CONTEXT_TOKENS;
     if (b > doc->ntokens) b = doc->ntokens;
     while (doc->tok_turn && b > m->end_tok && doc->tok_turn[b - 1] != turn) b--;
-    S_context(doc, m->end_tok, b, &tmp);
+    if (use_flat)
+      S_flat_context(&flat, doc, m->end_tok, b, &tmp);
+    else
+      S_context(doc, m->end_tok, b, &tmp);
     sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
     S_crlf(out);
   }
   S_prefixes_free(&pre);
   sectag_buf_free(&tmp);
+  if (use_flat) {
+    free(flat.s);
+    free(flat.fstart);
+  }
 }
 
 void sectag_csv_documents(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
