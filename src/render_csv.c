@@ -32,18 +32,28 @@ void sectag_csv_header(sectag_buf *out, int table, const sectag_columns *cols) {
   sectag_buf_put(out, "\r\n", 2);
 }
 
+/* The bytes that make a field quoted. */
+static const unsigned char S_csv_special[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 void sectag_csv_field(sectag_buf *out, const char *s, size_t len) {
-  int quote = 0;
-  for (size_t i = 0; i < len && !quote; i++)
-    if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') quote = 1;
-  if (!quote) {
+  size_t i = 0;
+  while (i < len && !S_csv_special[(unsigned char)s[i]]) i++;
+  if (i == len) {
     sectag_buf_put(out, s, len);
     return;
   }
+  /* quoted: runs up to and including each '"', which is then doubled */
   sectag_buf_putc(out, '"');
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '"') sectag_buf_putc(out, '"');
-    sectag_buf_putc(out, s[i]);
+  const char *p = s, *end = s + len;
+  while (p < end) {
+    const char *q = memchr(p, '"', (size_t)(end - p));
+    if (!q) {
+      sectag_buf_put(out, p, (size_t)(end - p));
+      break;
+    }
+    sectag_buf_put(out, p, (size_t)(q - p) + 1);
+    sectag_buf_putc(out, '"');
+    p = q + 1;
   }
   sectag_buf_putc(out, '"');
 }
