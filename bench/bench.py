@@ -660,6 +660,8 @@ def main():
             variants += [("sectag -j 1", ["-j", "1"]), ("sectag -j 2", ["-j", "2"])]
             if "--tables" in helptext.stdout + helptext.stderr:
                 variants.append(("sectag -j 1 counts+TEI", ["-j", "1", "--tables", "codes"]))
+            if has_counts_only:
+                variants.append(("sectag -j 1 --counts-only", ["-j", "1", "--counts-only"]))
         for tool, extra in variants:
             rj = timed([args.sectag, "code", "-q"] + extra + ["-c", cb, "-o", sectag_out, corpus], None,
                        repeat, timeout, prepare=clear)
