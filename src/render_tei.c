@@ -295,27 +295,15 @@ static void S_span(S_tei *t, const sectag_codebook *cb, size_t rule, const char 
   S_end(t);
 }
 
-/* Appends n in decimal. */
-static void S_put_num(sectag_buf *b, size_t n) {
-  char digits[24];
-  size_t k = 0;
-  do {
-    digits[k++] = (char)('0' + n % 10);
-    n /= 10;
-  } while (n);
-  char *p = digits + k;
-  while (k) sectag_buf_putc(b, *--p), k--;
-}
-
 /* Template x with a (and b) in its slots, after what is waiting. */
 static void S_put(S_tei *t, const S_tmpl *x, size_t a, size_t b) {
   sectag_buf_put(&t->raw, x->piece[0], x->len[0]);
   if (x->n > 1) {
-    S_put_num(&t->raw, a);
+    sectag_buf_put_size(&t->raw, a);
     sectag_buf_put(&t->raw, x->piece[1], x->len[1]);
   }
   if (x->n > 2) {
-    S_put_num(&t->raw, b);
+    sectag_buf_put_size(&t->raw, b);
     sectag_buf_put(&t->raw, x->piece[2], x->len[2]);
   }
 }
@@ -741,6 +729,15 @@ static int S_tmpl_writer(S_tei *t, sectag_buf *buf) {
   return 0;
 }
 
+/* Ends a template writer: 0, or -1 if libxml2 failed. buf is emptied for
+ * the next. */
+static int S_tmpl_writer_end(S_tei *t, sectag_buf *buf) {
+  xmlFreeTextWriter(t->w);
+  t->w = NULL;
+  sectag_buf_clear(buf);
+  return t->rc == 0 ? 0 : -1;
+}
+
 /* Everything written so far is in buf: its length. */
 static size_t S_mark(S_tei *t, const sectag_buf *buf) {
   S_flush(t);
@@ -813,9 +810,7 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
   size_t b = S_mark(t, &buf);
   sh->categories = sectag_xstrndup(buf.ptr ? buf.ptr + a : "", b - a);
   sh->len = b - a;
-  xmlFreeTextWriter(t->w);
-  ok = ok && t->rc == 0;
-  sectag_buf_clear(&buf);
+  ok = S_tmpl_writer_end(t, &buf) == 0;
 
   /* 2. the body's elements */
   if (S_tmpl_writer(t, &buf) != 0) goto fail;
@@ -848,9 +843,7 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
     a = S_mark(t, &buf);
     if (c == 0) ok = ok && S_tmpl_cut(&sh->seg_close, &buf, b, a, 0) == 0;
   }
-  xmlFreeTextWriter(t->w);
-  ok = ok && t->rc == 0;
-  sectag_buf_clear(&buf);
+  ok = S_tmpl_writer_end(t, &buf) == 0 && ok;
 
   /* 3. the standOff's spans */
   if (S_tmpl_writer(t, &buf) != 0) goto fail;
@@ -869,8 +862,7 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
     a = S_mark(t, &buf);
     ok = ok && S_tmpl_cut(&sh->span_anchors[r], &buf, b, a, 2) == 0;
   }
-  xmlFreeTextWriter(t->w);
-  ok = ok && t->rc == 0;
+  ok = S_tmpl_writer_end(t, &buf) == 0 && ok;
   if (!ok) goto fail;
   for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
   free(t->code_refs);

@@ -11,6 +11,7 @@
 #define SECTAG_TEST_HARNESS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_n = 0, test_failed = 0;
@@ -57,6 +58,28 @@ static void test_diag_lines(const char *label, const char *s) {
     test_result(test_g_ == test_w_, (name));                                       \
     if (test_g_ != test_w_) printf("#   got %lld, expected %lld\n", test_g_, test_w_); \
   } while (0)
+
+/* The bytes of a file, NUL-terminated (free them), or NULL if it cannot be
+ * read. */
+static inline char *test_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 65536, n = 0, k;
+  char *buf = malloc(cap);
+  while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += k;
+    if (cap - n < 2) {
+      char *more = realloc(buf, cap *= 2);
+      if (!more) free(buf);
+      buf = more;
+    }
+  }
+  fclose(f);
+  if (!buf) return NULL;
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
 
 static int test_done(void) {
   printf("1..%d\n", test_n);

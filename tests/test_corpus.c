@@ -678,18 +678,6 @@ static void test_pattern_errors(void) {
 
 /* ------------------------------------------------------------ encoding */
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  sectag_buf b = SECTAG_BUF_INIT;
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sectag_buf_put(&b, chunk, n);
-  fclose(f);
-  *len = b.len;
-  return sectag_buf_detach(&b);
-}
-
 /* Converts; returns the UTF-8 text or the formatted error. */
 static char *conv(const char *enc, const char *src, size_t len) {
   sectag_error err = SECTAG_ERROR_INIT;
@@ -716,7 +704,7 @@ static char *conv(const char *enc, const char *src, size_t len) {
 
 static void test_encoding(void) {
   size_t len = 0;
-  char *latin = slurp("corpus-in/latin1.txt", &len);
+  char *latin = test_slurp("corpus-in/latin1.txt", &len);
   TEST_OK(latin && len == 29, "latin1.txt holds Latin-1 bytes");
   if (!latin) return;
   check_str(conv("latin1", latin, len), "La guerra en México terminó.\n", "to_utf8: latin1");

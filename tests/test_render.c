@@ -42,18 +42,6 @@ static int S_same(size_t n, size_t words, char *why, size_t whylen) {
   return 0;
 }
 
-static char *S_slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  sectag_buf b = SECTAG_BUF_INIT;
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sectag_buf_put(&b, chunk, n);
-  fclose(f);
-  *len = b.len;
-  return sectag_buf_detach(&b);
-}
-
 static const char S_every_word[] =
     "sectag: 1\nname: every word\noverlap: all\ncodes:\n"
     "  w:\n    label: Words\n    polarity: neutral\n    patterns: ['\\w+', 'la guerra']\n";
@@ -76,7 +64,7 @@ static void S_contexts(const char *root) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", root, files[i]);
     size_t len = 0;
-    char *src = S_slurp(path, &len);
+    char *src = test_slurp(path, &len);
     const char *ext = strrchr(files[i], '.');
     const sectag_reader *rd = strcmp(ext, ".md") == 0     ? &sectag_reader_md
                               : strcmp(ext, ".html") == 0 ? &sectag_reader_html

@@ -345,30 +345,25 @@ else
 fi
 
 # ------------------------------------------------- determinism
-for i in 1 2 3; do
-  "$SECTAG" code -q -c $ES -o "$TMP/det$i/es" corpora/sample/es >/dev/null 2>&1
-  "$SECTAG" code -q -c $EN -o "$TMP/det$i/en" corpora/sample/en >/dev/null 2>&1
-  "$SECTAG" code -q -c $ES -o "$TMP/det$i/intake" --speakers tests/e2e/intake/speakers.tsv \
+# det_run DIR ENV...: the samples and the intake fixtures coded into DIR,
+# with the environment assignments ENV (through env)
+det_run() {
+  d=$1
+  shift
+  env "$@" "$SECTAG" code -q -c $ES -o "$d/es" corpora/sample/es >/dev/null 2>&1
+  env "$@" "$SECTAG" code -q -c $EN -o "$d/en" corpora/sample/en >/dev/null 2>&1
+  env "$@" "$SECTAG" code -q -c $ES -o "$d/intake" --speakers tests/e2e/intake/speakers.tsv \
     --periods $MX tests/e2e/intake/md tests/e2e/intake/html tests/e2e/intake/tei tests/e2e/intake/hostile >/dev/null 2>&1
-done
+}
+for i in 1 2 3; do det_run "$TMP/det$i"; done
 check "determinism: run 1 and run 2 are byte-identical" diff -r "$TMP/det1" "$TMP/det2"
 check "determinism: run 1 and run 3 are byte-identical" diff -r "$TMP/det1" "$TMP/det3"
-# the prefilter (docs/performance.md) must not change a byte
-export SECTAG_NO_PREFILTER=1
-"$SECTAG" code -q -c $ES -o "$TMP/det-nopf/es" corpora/sample/es >/dev/null 2>&1
-"$SECTAG" code -q -c $EN -o "$TMP/det-nopf/en" corpora/sample/en >/dev/null 2>&1
-"$SECTAG" code -q -c $ES -o "$TMP/det-nopf/intake" --speakers tests/e2e/intake/speakers.tsv \
-  --periods $MX tests/e2e/intake/md tests/e2e/intake/html tests/e2e/intake/tei tests/e2e/intake/hostile >/dev/null 2>&1
-unset SECTAG_NO_PREFILTER
+# the prefilter (docs/performance.md) and the expansions
+# (docs/architecture.md) must not change a byte
+det_run "$TMP/det-nopf" SECTAG_NO_PREFILTER=1
 check "the prefilter changes nothing: SECTAG_NO_PREFILTER=1 gives byte-identical outputs" \
   diff -r "$TMP/det1" "$TMP/det-nopf"
-# nor the expansions (docs/architecture.md): PCRE2 confirms every candidate
-export SECTAG_NO_EXPAND=1
-"$SECTAG" code -q -c $ES -o "$TMP/det-noex/es" corpora/sample/es >/dev/null 2>&1
-"$SECTAG" code -q -c $EN -o "$TMP/det-noex/en" corpora/sample/en >/dev/null 2>&1
-"$SECTAG" code -q -c $ES -o "$TMP/det-noex/intake" --speakers tests/e2e/intake/speakers.tsv \
-  --periods $MX tests/e2e/intake/md tests/e2e/intake/html tests/e2e/intake/tei tests/e2e/intake/hostile >/dev/null 2>&1
-unset SECTAG_NO_EXPAND
+det_run "$TMP/det-noex" SECTAG_NO_EXPAND=1
 check "the expansions change nothing: SECTAG_NO_EXPAND=1 gives byte-identical outputs" \
   diff -r "$TMP/det1" "$TMP/det-noex"
 
