@@ -93,7 +93,6 @@ struct sectag_matcher {
   /* per rule: the list of strings a prefiltered rule stands for (expand.h),
    * checked at its candidate starts before PCRE2 is asked; NULL for most */
   sectag_expand **expand;
-  size_t nexpand;
 };
 
 /* Finds an upper-case letter that the pattern would try to match literally
@@ -412,6 +411,12 @@ static int S_no_expand(void) {
   return off && *off && strcmp(off, "0") != 0;
 }
 
+static void S_expand_free_all(sectag_matcher *m) {
+  for (size_t i = 0; m->expand && i < m->cb->nrules; i++) sectag_expand_free(m->expand[i]);
+  free(m->expand);
+  m->expand = NULL;
+}
+
 sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err) {
   sectag_matcher *m = sectag_xcalloc(1, sizeof *m);
   m->cb = cb;
@@ -444,7 +449,6 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
     if (!r->partial && !S_no_expand()) {
       if (!m->expand) m->expand = sectag_xcalloc(cb->nrules, sizeof *m->expand);
       m->expand[i] = sectag_expand_new(norm.ptr, norm.len);
-      m->nexpand += m->expand[i] != NULL;
     }
   }
   if (m->pf && sectag_prefilter_compile(m->pf) != 0) { /* scan every rule in full */
@@ -453,10 +457,7 @@ sectag_matcher *sectag_matcher_new(const sectag_codebook *cb, sectag_error *err)
     free(m->prefiltered);
     m->prefiltered = NULL;
     m->nprefiltered = 0;
-    for (size_t i = 0; m->expand && i < cb->nrules; i++) sectag_expand_free(m->expand[i]);
-    free(m->expand);
-    m->expand = NULL;
-    m->nexpand = 0;
+    S_expand_free_all(m); /* they are used only at candidates */
   }
   if (S_contexts_compile(m, &norm, err) != 0) goto fail;
   S_words_index(m);
@@ -495,8 +496,7 @@ void sectag_matcher_free(sectag_matcher *m) {
   free(m->general);
   sectag_prefilter_free(m->pf);
   free(m->prefiltered);
-  for (size_t i = 0; m->expand && i < m->cb->nrules; i++) sectag_expand_free(m->expand[i]);
-  free(m->expand);
+  S_expand_free_all(m);
   for (size_t i = 0; i < m->nwarnings; i++) sectag_error_clear(&m->warnings[i]);
   free(m->warnings);
   free(m);

@@ -649,13 +649,22 @@ static int S_flat_build(S_flat *f, const sectag_doc *doc) {
   return 0;
 }
 
-static void S_flat_context(const S_flat *f, const sectag_doc *doc, size_t a, size_t b,
-                           sectag_buf *tmp) {
-  sectag_buf_clear(tmp);
-  if (a >= b) return;
-  const sectag_token *last = &doc->tokens[b - 1];
-  size_t from = f->fstart[a], to = f->fstart[b - 1] + (last->end - last->start);
-  if (to > from) sectag_buf_put(tmp, f->s + from, to - from);
+/* The context of tokens [a, b) as a CSV field: a slice of the one-line
+ * copy when there is one, else made by S_context in tmp. */
+static void S_context_field(sectag_buf *out, const S_flat *f, const sectag_doc *doc, size_t a,
+                            size_t b, sectag_buf *tmp) {
+  if (!f) {
+    S_context(doc, a, b, tmp);
+    sectag_csv_field(out, tmp->ptr ? tmp->ptr : "", tmp->len);
+    return;
+  }
+  size_t from = 0, to = 0;
+  if (a < b) {
+    const sectag_token *last = &doc->tokens[b - 1];
+    from = f->fstart[a];
+    to = f->fstart[b - 1] + (last->end - last->start);
+  }
+  sectag_csv_field(out, f->s + from, to > from ? to - from : 0);
 }
 
 void sectag_csv_matches(const sectag_doc *doc, const sectag_codebook *cb, sectag_buf *out) {
@@ -669,7 +678,7 @@ void sectag_csv_matches_how(const sectag_doc *doc, const sectag_codebook *cb, se
   S_prefixes_init(&pre, doc);
   S_flat flat = {NULL, NULL};
   int want = flat_context < 0 ? doc->nmatches > doc->len / 100 : flat_context;
-  int use_flat = want && S_flat_build(&flat, doc) == 0;
+  const S_flat *fp = want && S_flat_build(&flat, doc) == 0 ? &flat : NULL;
   for (size_t i = 0; i < doc->nmatches; i++) {
     const sectag_match *m = &doc->matches[i];
     unsigned long line;
@@ -694,25 +703,17 @@ void sectag_csv_matches_how(const sectag_doc *doc, const sectag_codebook *cb, se
     uint32_t turn = doc->tok_turn ? doc->tok_turn[m->first_tok] : 0;
     size_t a = m->first_tok > SECTAG_CONTEXT_TOKENS ? m->first_tok - SECTAG_CONTEXT_TOKENS : 0;
     while (doc->tok_turn && a < m->first_tok && doc->tok_turn[a] != turn) a++;
-    if (use_flat)
-      S_flat_context(&flat, doc, a, m->first_tok, &tmp);
-    else
-      S_context(doc, a, m->first_tok, &tmp);
-    sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
+    S_context_field(out, fp, doc, a, m->first_tok, &tmp);
     sectag_buf_putc(out, ',');
     size_t b = m->end_tok + SECTAG_CONTEXT_TOKENS;
     if (b > doc->ntokens) b = doc->ntokens;
     while (doc->tok_turn && b > m->end_tok && doc->tok_turn[b - 1] != turn) b--;
-    if (use_flat)
-      S_flat_context(&flat, doc, m->end_tok, b, &tmp);
-    else
-      S_context(doc, m->end_tok, b, &tmp);
-    sectag_csv_field(out, tmp.ptr ? tmp.ptr : "", tmp.len);
+    S_context_field(out, fp, doc, m->end_tok, b, &tmp);
     S_crlf(out);
   }
   S_prefixes_free(&pre);
   sectag_buf_free(&tmp);
-  if (use_flat) {
+  if (fp) {
     free(flat.s);
     free(flat.fstart);
   }

@@ -674,6 +674,23 @@ static int S_id_taken(const char *id, const sectag_codebook *cb) {
   return 0;
 }
 
+/* Per code, "#ID": the value of ana. */
+static char **S_code_refs_new(const sectag_codebook *cb) {
+  char **refs = sectag_xcalloc(cb->ncodes + 1, sizeof *refs);
+  for (size_t i = 0; i < cb->ncodes; i++) {
+    sectag_buf b = SECTAG_BUF_INIT;
+    sectag_buf_putc(&b, '#');
+    sectag_buf_puts(&b, cb->codes[i].id);
+    refs[i] = sectag_buf_detach(&b);
+  }
+  return refs;
+}
+
+static void S_code_refs_free(char **refs, const sectag_codebook *cb) {
+  for (size_t i = 0; refs && i < cb->ncodes; i++) free(refs[i]);
+  free(refs);
+}
+
 /* The xml:ids of the speakers and of the group. A speaker id that clashes
  * with another id in the file is prefixed "speaker-". */
 static void S_ids(S_tei *t, const sectag_codebook *cb) {
@@ -686,13 +703,7 @@ static void S_ids(S_tei *t, const sectag_codebook *cb) {
     sectag_buf_puts(&b, id);
     t->person_ids[i] = sectag_buf_detach(&b);
   }
-  t->code_refs = sectag_xcalloc(cb->ncodes + 1, sizeof *t->code_refs);
-  for (size_t i = 0; i < cb->ncodes; i++) {
-    sectag_buf b = SECTAG_BUF_INIT;
-    sectag_buf_putc(&b, '#');
-    sectag_buf_puts(&b, cb->codes[i].id);
-    t->code_refs[i] = sectag_buf_detach(&b);
-  }
+  t->code_refs = S_code_refs_new(cb);
   if (d->group) {
     char *slug = sectag_slug(d->group, strlen(d->group));
     sectag_buf b = SECTAG_BUF_INIT;
@@ -715,8 +726,10 @@ static int S_out_close(void *ctx) {
   return 0;
 }
 
-/* A writer into buf, as sectag_render_tei_shared starts one. */
-static int S_tmpl_writer(S_tei *t, sectag_buf *buf) {
+/* A writer that appends to buf, with the XML declaration and the
+ * indentation of a TEI file: documents and templates start the same way, so
+ * a template's bytes are what a document's writer would write. */
+static int S_writer_start(S_tei *t, sectag_buf *buf) {
   xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, buf, NULL);
   t->w = ob ? xmlNewTextWriter(ob) : NULL;
   if (!t->w) {
@@ -789,16 +802,10 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
   sectag_buf buf = SECTAG_BUF_INIT;
   S_tei tt, *t = &tt;
   memset(t, 0, sizeof *t);
-  t->code_refs = sectag_xcalloc(cb->ncodes + 1, sizeof *t->code_refs);
-  for (size_t i = 0; i < cb->ncodes; i++) {
-    sectag_buf r = SECTAG_BUF_INIT;
-    sectag_buf_putc(&r, '#');
-    sectag_buf_puts(&r, cb->codes[i].id);
-    t->code_refs[i] = sectag_buf_detach(&r);
-  }
+  t->code_refs = S_code_refs_new(cb);
 
   /* 1. the categories */
-  if (S_tmpl_writer(t, &buf) != 0) goto fail;
+  if (S_writer_start(t, &buf) != 0) goto fail;
   static const char *const around[] = {"TEI", "teiHeader", "encodingDesc", "classDecl",
                                        "taxonomy"};
   for (size_t i = 0; i < sizeof around / sizeof *around; i++) S_start(t, around[i]);
@@ -813,7 +820,7 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
   ok = S_tmpl_writer_end(t, &buf) == 0;
 
   /* 2. the body's elements */
-  if (S_tmpl_writer(t, &buf) != 0) goto fail;
+  if (S_writer_start(t, &buf) != 0) goto fail;
   S_start(t, "TEI");
   S_start(t, "text");
   S_start(t, "body");
@@ -846,7 +853,7 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
   ok = S_tmpl_writer_end(t, &buf) == 0 && ok;
 
   /* 3. the standOff's spans */
-  if (S_tmpl_writer(t, &buf) != 0) goto fail;
+  if (S_writer_start(t, &buf) != 0) goto fail;
   S_start(t, "TEI");
   S_start(t, "standOff");
   S_start(t, "spanGrp");
@@ -864,14 +871,12 @@ sectag_tei_shared *sectag_tei_shared_new(const sectag_codebook *cb) {
   }
   ok = S_tmpl_writer_end(t, &buf) == 0 && ok;
   if (!ok) goto fail;
-  for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
-  free(t->code_refs);
+  S_code_refs_free(t->code_refs, cb);
   sectag_buf_free(&t->raw);
   sectag_buf_free(&buf);
   return sh;
 fail:
-  for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
-  free(t->code_refs);
+  S_code_refs_free(t->code_refs, cb);
   sectag_buf_free(&t->raw);
   sectag_buf_free(&buf);
   sectag_tei_shared_free(sh);
@@ -906,23 +911,17 @@ int sectag_render_tei_shared(sectag_doc *doc, const sectag_codebook *cb,
                              const sectag_tei_shared *shared, sectag_buf *out,
                              sectag_error *err) {
   const size_t out0 = out->len; /* what was there before: kept on failure */
-  xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(S_out_write, S_out_close, out, NULL);
   S_tei tt;
   memset(&tt, 0, sizeof tt);
   S_tei *t = &tt;
   t->doc = doc;
   t->shared = shared;
-  t->w = ob ? xmlNewTextWriter(ob) : NULL; /* the writer owns ob from here */
-  if (!t->w) {
-    if (ob) xmlOutputBufferClose(ob);
+  if (S_writer_start(t, out) != 0) {
     sectag_error_set(err, SECTAG_ERR_OUTPUT, doc->doc_id, 0, 0, "cannot create XML writer");
     return -1;
   }
   unsigned char *mark = S_marks(doc);
   S_ids(t, cb);
-  X(xmlTextWriterStartDocument(t->w, "1.0", "UTF-8", NULL));
-  X(xmlTextWriterSetIndent(t->w, 1));
-  X(xmlTextWriterSetIndentString(t->w, BAD_CAST "  "));
   S_start(t, "TEI");
   S_attr(t, "xmlns", TEI_NS);
   S_header(t, cb);
@@ -943,8 +942,7 @@ int sectag_render_tei_shared(sectag_doc *doc, const sectag_codebook *cb,
   free(mark);
   for (size_t i = 0; i < doc->nspeakers; i++) free(t->person_ids[i]);
   free(t->person_ids);
-  for (size_t i = 0; i < cb->ncodes; i++) free(t->code_refs[i]);
-  free(t->code_refs);
+  S_code_refs_free(t->code_refs, cb);
   free(t->group_id);
   if (t->rc != 0) { /* nothing half-written */
     out->len = out0;
